@@ -1,0 +1,84 @@
+"""Which family a document belongs to, from what its first pages say."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.text import normalize_text
+
+# Each family's telltale phrases, matched on the normalized, lower-cased, accent-kept text.
+_SIGNALS: dict[str, list[tuple[str, float]]] = {
+    "reac": [
+        (r"r[ée]f[ée]rentiel emploi activit[ée]s comp[ée]tences", 3.0),
+        (r"\breac\b", 2.0),
+        (r"fiche comp[ée]tence professionnelle", 2.0),
+        (r"crit[èe]res de performance", 1.5),
+        (r"fiche activit[ée] type", 1.0),
+    ],
+    "re": [
+        (r"r[ée]f[ée]rentiel d['’ ]?[ée]valuation", 3.0),
+        (r"r[ée]f[ée]rentiel de certification", 3.0),
+        (r"modalit[ée]s d['’ ]?[ée]valuation des comp[ée]tences", 1.0),
+        (r"mise en situation professionnelle", 0.5),
+        (r"entretien final", 1.0),
+        (r"\bccp\b", 1.0),
+    ],
+    "but_referentiel": [
+        (r"\bb\.?u\.?t\.?\b", 2.0),
+        (r"bachelor universitaire de technologie", 3.0),
+        (r"apprentissages? critiques?", 3.0),
+        (r"composantes? essentielles?", 3.0),
+        (r"niveaux? de d[ée]veloppement", 1.0),
+        (r"situations? professionnelles?", 0.5),
+    ],
+    "rncp_referentiel": [
+        (r"bloc(s)? de comp[ée]tences", 2.0),
+        (r"\bbloc\s*\d", 2.0),
+        (r"r[ée]f[ée]rentiel d['’ ]?activit[ée]s", 2.0),
+        (r"r[ée]f[ée]rentiel de comp[ée]tences", 1.5),
+        (r"crit[èe]res d['’ ]?[ée]valuation", 1.5),
+        (r"modalit[ée]s d['’ ]?[ée]valuation", 1.0),
+        (r"\brncp\s*\d{4,6}", 1.0),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: str  # rncp_referentiel | reac | re | but_referentiel | unknown
+    scores: dict[str, float]
+
+    @property
+    def confidence(self) -> float:
+        ranked = sorted(self.scores.values(), reverse=True)
+        if not ranked or ranked[0] == 0:
+            return 0.0
+        second = ranked[1] if len(ranked) > 1 else 0.0
+        return round((ranked[0] - second) / ranked[0], 3)
+
+
+MIN_SCORE = 3.0
+
+
+def classify_text(text: str) -> Classification:
+    t = normalize_text(text).lower()
+    scores: dict[str, float] = {}
+    for kind, signals in _SIGNALS.items():
+        score = 0.0
+        for pattern, weight in signals:
+            hits = len(re.findall(pattern, t))
+            # Diminishing returns: a phrase repeated on every page must not swamp the others.
+            score += weight * min(hits, 3) ** 0.5
+        scores[kind] = round(score, 3)
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < MIN_SCORE:
+        return Classification("unknown", scores)
+    # A référentiel d'évaluation quotes its REAC: the cover title decides between the two.
+    head = t[:3000]
+    if best in ("reac", "re"):
+        if re.search(r"r[ée]f[ée]rentiel d['’ ]?[ée]valuation|r[ée]f[ée]rentiel de certification", head):
+            best = "re"
+        elif re.search(r"r[ée]f[ée]rentiel emploi activit[ée]s comp[ée]tences", head):
+            best = "reac"
+    return Classification(best, scores)

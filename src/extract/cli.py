@@ -1,0 +1,208 @@
+"""`rncp-extract`: the command line.
+
+    rncp-extract ingest raw_pdfs --out output --golden golden   # Prefect flow, embedded server
+    rncp-extract ingest raw_pdfs --out output --no-prefect      # same work, plain Python
+    rncp-extract compare output/x.json golden/x.json            # readable diff against a golden
+    rncp-extract schema --check                                 # is schema/*.json current?
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from extract import __version__
+from extract.errors import ExtractError
+from extract.pdf_reading import Limits
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
+SCHEMA_PATH = Path("schema/referential.schema.json")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(
+        max_pages=args.max_pages,
+        max_bytes=int(args.max_mb * 1024 * 1024),
+        max_seconds=args.max_seconds,
+    )
+
+
+def _progress(total: int, quiet: bool) -> tuple[Callable[[object], None], Callable[[], None]]:
+    """A progress bar on stderr (silent when not a terminal and --quiet)."""
+    if quiet:
+        return (lambda r: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("[bold]extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    task = progress.add_task("", total=total)
+    progress.start()
+
+    def advance(result: object) -> None:
+        doc = getattr(result, "doc", "")
+        status = getattr(result, "status", "")
+        progress.update(task, advance=1, description=f"{doc} [{status}]")
+
+    return advance, progress.stop
+
+
+def _print_run(report: object, out_dir: Path) -> None:
+    from extract.scorecard import render_scorecard
+
+    docs = report.documents  # type: ignore[attr-defined]
+    print(f"\n{len(docs)} document(s) -> {out_dir}/")
+    for d in docs:
+        mark = {"ok": "ok  ", "kept_previous": "KEPT", "failed": "FAIL"}[d.status]
+        detail = f"{d.doc_kind}, {d.nodes} nodes ({d.residual} residual), {d.pages} p" if d.output else d.message
+        print(f"  {mark} {d.doc:50s} {detail}")
+        if d.status != "ok" and d.output:
+            print(f"       {d.message}")
+        if d.error:
+            print(f"       hint: {d.error['hint']}")
+    if report.scorecard is not None:  # type: ignore[attr-defined]
+        print("\nScorecard against golden (SCHEMA.md section 4):")
+        print(render_scorecard(report.scorecard))  # type: ignore[attr-defined]
+    failed = [d for d in docs if d.status == "failed"]
+    if failed:
+        print(f"\n{len(failed)} file(s) could not be read: see {out_dir}/errors.json")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from extract.pipeline import finish_run, process_pdf, resolve_sources
+
+    out_dir, golden = Path(args.out), Path(args.golden) if args.golden else None
+    try:
+        paths = resolve_sources(args.source)
+    except ExtractError as e:
+        print(f"error: {e}\nhint: {e.hint}", file=sys.stderr)
+        return EXIT_USAGE
+    if not paths:
+        print(f"error: no PDF in {args.source}", file=sys.stderr)
+        return EXIT_USAGE
+    advance, stop = _progress(len(paths), args.quiet)
+    limits = _limits(args)
+    try:
+        if args.no_prefect:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            results = []
+            for p in paths:
+                r = process_pdf(p, out_dir, limits, args.force)
+                results.append(r)
+                advance(r)
+            report = finish_run(results, out_dir, golden)
+        else:
+            os.environ.setdefault("DO_NOT_TRACK", "1")
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+            # A fresh PREFECT_HOME sets up its database on first start: the 20 s default is too short.
+            os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+            if not args.verbose:
+                os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+            from flows.ingest import run_ingest
+
+            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance)
+    finally:
+        stop()
+    _print_run(report, out_dir)
+    return EXIT_PARTIAL if report.partial else EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from extract.compare import compare, render_diff
+
+    try:
+        output = json.loads(Path(args.output).read_text(encoding="utf-8"))
+        golden = json.loads(Path(args.golden).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    cmp = compare(output, golden)
+    if args.json:
+        print(json.dumps(cmp.summary(), ensure_ascii=False, indent=2))
+    else:
+        print(render_diff(cmp, limit=args.limit))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from extract.outputs import atomic_write_text, dumps
+    from extract.schema import json_schema
+
+    text = dumps(json_schema())
+    path = Path(args.out)
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date: run `rncp-extract schema` and commit it", file=sys.stderr)
+            return EXIT_PARTIAL
+        print(f"{path} is current")
+        return EXIT_OK
+    atomic_write_text(path, text)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rncp-extract",
+        description="Turn French certification référentiels (RNCP, REAC, RE/RC, BUT) from PDF into "
+        "validated JSON in one common schema, and score them against golden files.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "ingest",
+        help="extract every PDF of a source into JSON, with a scorecard against golden files",
+        description="Extract every PDF of SOURCE into <out>/<pdf stem>.json. Writes report.json, "
+        "errors.json (unreadable files, with a hint) and, with --golden, scorecard.json. "
+        "Exit code 0 when every file was extracted, 2 when the run was partial.",
+    )
+    p.add_argument("source", help="a folder of PDFs, a glob ('raw_pdfs/*.pdf'), one PDF, or a manifest file (one path per line)")
+    p.add_argument("--out", default="output", help="output folder (default: output)")
+    p.add_argument("--golden", default=None, help="folder of golden JSON files named <pdf stem>.json")
+    p.add_argument("--no-prefect", action="store_true", help="run the library directly, without Prefect")
+    p.add_argument("--force", action="store_true", help="replace earlier outputs even when the new result understood less")
+    p.add_argument("--max-pages", type=int, default=Limits.max_pages, help="refuse documents with more pages (default: %(default)s)")
+    p.add_argument("--max-seconds", type=float, default=Limits.max_seconds, help="time limit per document (default: %(default)s)")
+    p.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="size limit per file in MB (default: %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "compare",
+        help="compare one output with its golden file (readable diff)",
+        description="Compare OUTPUT.json with GOLDEN.json by the rules of SCHEMA.md section 4: "
+        "per node type key F1 and exact-node F1, relation F1, then missing, extra and differing nodes.",
+    )
+    p.add_argument("output")
+    p.add_argument("golden")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--limit", type=int, default=200, help="at most this many differences (default: %(default)s)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("schema", help="write (or --check) the JSON Schema of the common schema")
+    p.add_argument("--out", default=str(SCHEMA_PATH), help="default: %(default)s")
+    p.add_argument("--check", action="store_true", help="fail if the file on disk is not current")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""Errors a user can act on. Each carries the pipeline stage and a hint."""
+
+from __future__ import annotations
+
+
+class ExtractError(Exception):
+    """A deterministic failure on one input: reported, never retried."""
+
+    stage = "extract"
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, stage: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+        if stage is not None:
+            self.stage = stage
+
+
+class InputError(ExtractError):
+    """The file is not a readable PDF (empty, corrupt, not a PDF, encrypted...)."""
+
+    stage = "read"
+
+
+class LimitExceeded(ExtractError):
+    """The input exceeds a configured limit (pages, page size, time, memory)."""
+
+    stage = "limits"
+
+
+class NeedsOCR(ExtractError):
+    """The PDF has pages but no text layer."""
+
+    stage = "read"
+    hint = "This PDF is a scan without a text layer: run OCR (e.g. ocrmypdf) first, then ingest the result."
+
+
+class TransientError(Exception):
+    """A failure worth retrying (network download)."""

@@ -1,0 +1,67 @@
+"""Page furniture: running headers, footers, footer tables and page numbers.
+
+A line is furniture when it sits in the top or bottom margin band and its shape (digits folded)
+repeats on many pages, or when it is a page number. Nothing classified as furniture reaches a node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from extract.layout import PageLayout, group_lines
+
+_PAGE_NUMBER = re.compile(
+    r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$|^page\s*:?\s*\d{1,4}(\s*/\s*\d{1,4})?$",
+    re.I,
+)
+BAND = 0.12  # share of the page height, top and bottom, where furniture lives
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def detect_furniture(pages: list[PageLayout]) -> None:
+    """Fill `PageLayout.furniture` with the indexes of furniture words, on every page."""
+    if not pages:
+        return
+    per_page: list[list[tuple[str, list[int]]]] = []
+    counts: Counter[str] = Counter()
+    for p in pages:
+        index = {id(w): i for i, w in enumerate(p.words)}
+        entries: list[tuple[str, list[int]]] = []
+        lo, hi = p.height * BAND, p.height * (1 - BAND)
+        margin_words = [w for w in p.words if w.bottom <= lo or w.top >= hi]
+        # Footer tables put cells side by side: split lines at wide gaps so each cell is a shape.
+        for ln in group_lines(margin_words, p.number, split_gap=2.0):
+            shape = _shape(ln.text)
+            entries.append((shape, [index[id(w)] for w in ln.words]))
+        per_page.append(entries)
+        counts.update({s for s, _ in entries})
+    n = len(pages)
+    threshold = max(2, int(0.5 * n + 0.5)) if n >= 3 else 2
+    for p, entries in zip(pages, per_page):
+        for shape, idxs in entries:
+            if counts[shape] >= threshold or _PAGE_NUMBER.match(shape.replace("#", "1")):
+                p.furniture.update(idxs)
+
+
+def page_labels(pages: list[PageLayout]) -> dict[int, str]:
+    """Printed page label of each page when a page-number furniture line shows one."""
+    labels: dict[int, str] = {}
+    for p in pages:
+        fw = [p.words[i] for i in sorted(p.furniture)]
+        for ln in group_lines(fw, p.number, split_gap=2.0):
+            m = re.search(r"(\d{1,4})\s*(/|sur)\s*\d{1,4}$|^(?:page\s*:?\s*)?(\d{1,4})$", ln.text, re.I)
+            if m:
+                labels[p.number] = m.group(1) or m.group(3)
+    return labels
+
+
+def furniture_text_by_page(pages: list[PageLayout]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for p in pages:
+        fw = [p.words[i] for i in sorted(p.furniture)]
+        out[p.number] = [ln.text for ln in group_lines(fw, p.number, split_gap=2.0)]
+    return dict(out)

@@ -1,0 +1,246 @@
+"""Layout of a page as plain data: words with fonts, lines, ruling segments.
+
+Every later stage works on these dataclasses, never on pdfplumber objects, so each stage can be
+tested on hand-made data and the PDF is parsed once per page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from extract.text import clean_line
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_ITALIC = re.compile(r"italic|oblique", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    font: str = ""
+    size: float = 10.0
+    upright: bool = True
+
+    @property
+    def bold(self) -> bool:
+        return bool(_BOLD.search(self.font))
+
+    @property
+    def italic(self) -> bool:
+        return bool(_ITALIC.search(self.font))
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    """Words on one baseline, left to right."""
+
+    words: list[Word]
+    page: int = 0
+    underlined: bool = False
+
+    @property
+    def text(self) -> str:
+        out = ""
+        prev: Word | None = None
+        for w in self.words:
+            if prev is not None and w.x0 - prev.x1 > 0.15 * w.size:
+                out += " "
+            out += w.text
+            prev = w
+        return clean_line(out)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(c.isalnum() for c in w.text)]
+        return bool(letters) and all(w.bold for w in letters)
+
+    @property
+    def italic(self) -> bool:
+        letters = [w for w in self.words if any(c.isalnum() for c in w.text)]
+        return bool(letters) and all(w.italic for w in letters)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A ruling line (or the edge of a thin rectangle)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.bottom - self.top)
+
+
+@dataclass(slots=True)
+class PageLayout:
+    number: int  # 1-based physical page number
+    width: float
+    height: float
+    words: list[Word]
+    segments: list[Segment] = field(default_factory=list)
+    furniture: set[int] = field(default_factory=set)  # indexes of words that are page furniture
+
+    def content_words(self) -> list[Word]:
+        return [w for i, w in enumerate(self.words) if i not in self.furniture]
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+
+def group_lines(words: Iterable[Word], page: int = 0, split_gap: float | None = None) -> list[Line]:
+    """Group words into lines by vertical overlap; optionally split a line at wide gaps.
+
+    `split_gap` (in multiples of the font size) separates text set in columns without rulings.
+    """
+    ws = sorted((w for w in words if w.upright), key=lambda w: (round(w.top, 1), w.x0))
+    rows: list[list[Word]] = []
+    for w in ws:
+        placed = False
+        for row in reversed(rows[-3:]):
+            ref = row[0]
+            overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
+            if overlap > 0.5 * min(ref.bottom - ref.top, w.bottom - w.top):
+                row.append(w)
+                placed = True
+                break
+        if not placed:
+            rows.append([w])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        if split_gap is None:
+            lines.append(Line(row, page))
+            continue
+        current = [row[0]]
+        for w in row[1:]:
+            if w.x0 - current[-1].x1 > split_gap * w.size:
+                lines.append(Line(current, page))
+                current = [w]
+            else:
+                current.append(w)
+        lines.append(Line(current, page))
+    lines.sort(key=lambda ln: (round(ln.top, 0), ln.x0))
+    return lines
+
+
+def mark_underlines(lines: Sequence[Line], segments: Sequence[Segment]) -> None:
+    """Flag lines with a thin horizontal rule just under most of their width."""
+    hs = [s for s in segments if s.horizontal and s.bottom - s.top < 1.5]
+    for ln in lines:
+        width = ln.x1 - ln.x0
+        if width <= 0:
+            continue
+        covered = 0.0
+        for s in hs:
+            if ln.bottom - 1 <= s.top <= ln.bottom + 3:
+                covered += max(0.0, min(s.x1, ln.x1) - max(s.x0, ln.x0))
+        ln.underlined = covered >= 0.6 * width and covered <= 1.5 * width + 5
+
+
+def _is_white(color: object) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return float(color) >= 0.99
+    if isinstance(color, (list, tuple)):
+        vals = [float(v) for v in color if isinstance(v, (int, float))]
+        if len(vals) == 1:
+            return vals[0] >= 0.99
+        if len(vals) == 3:
+            return all(v >= 0.99 for v in vals)
+        if len(vals) == 4:  # CMYK white
+            return all(v <= 0.01 for v in vals)
+    return False
+
+
+def read_page(page: object, number: int) -> PageLayout:
+    """Extract the layout of one pdfplumber page (parsed once, shared by every stage)."""
+    dark_fills = [
+        (r["x0"], r["top"], r["x1"], r["bottom"])
+        for r in page.rects  # type: ignore[attr-defined]
+        if r.get("fill") and not _is_white(r.get("non_stroking_color"))
+    ]
+
+    def visible(obj: dict) -> bool:
+        # Invisible (white-on-white) text is furniture; white text on a dark box is content.
+        if obj.get("object_type") != "char" or not _is_white(obj.get("non_stroking_color")):
+            return True
+        xc = (obj["x0"] + obj["x1"]) / 2
+        yc = (obj["top"] + obj["bottom"]) / 2
+        return any(x0 <= xc <= x1 and t <= yc <= b for x0, t, x1, b in dark_fills)
+
+    filtered = page.filter(visible)  # type: ignore[attr-defined]
+    raw = filtered.extract_words(
+        x_tolerance=1.5,
+        y_tolerance=2.5,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["fontname", "size", "upright"],
+    )
+    words = [
+        Word(
+            text=w["text"],
+            x0=float(w["x0"]),
+            top=float(w["top"]),
+            x1=float(w["x1"]),
+            bottom=float(w["bottom"]),
+            font=str(w.get("fontname", "")).split("+")[-1],
+            size=float(w.get("size", 10.0)),
+            upright=bool(w.get("upright", True)),
+        )
+        for w in raw
+        if w["text"].strip()
+    ]
+    segments = [
+        Segment(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
+        for e in page.edges  # type: ignore[attr-defined]
+    ]
+    return PageLayout(
+        number=number,
+        width=float(page.width),  # type: ignore[attr-defined]
+        height=float(page.height),  # type: ignore[attr-defined]
+        words=words,
+        segments=segments,
+    )

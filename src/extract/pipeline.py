@@ -1,0 +1,195 @@
+"""The plain-Python pipeline: one PDF in, one validated Referential out; a batch with a report.
+
+The Prefect flow and the CLI's --no-prefect mode both call these functions.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from extract import __version__
+from extract.classify import classify_text
+from extract.document import Document, read_document
+from extract.errors import ExtractError
+from extract.families import FamilyResult, generic
+from extract.outputs import atomic_write_text, dumps, write_referential
+from extract.pdf_reading import Limits, sha256_file
+from extract.schema import Referential, Source
+from extract.scorecard import score_outputs
+
+EXTRACTOR_VERSION = __version__
+
+
+def _family_parsers() -> dict[str, Callable[[Document], FamilyResult]]:
+    from extract.families import but, re_eval, reac, rncp
+
+    return {
+        "rncp_referentiel": rncp.extract,
+        "reac": reac.extract,
+        "re": re_eval.extract,
+        "but_referentiel": but.extract,
+    }
+
+
+def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
+    """Read, classify and extract one PDF. Raises ExtractError for unreadable input."""
+    doc = read_document(path, limits)
+    cls = classify_text(doc.text(max_pages=6))
+    parser = _family_parsers().get(cls.kind)
+    failure: str | None = None
+    result: FamilyResult | None = None
+    if parser is not None:
+        try:
+            result = parser(doc)
+        except Exception as e:  # a parser bug must not lose the document: fall back, and say so
+            failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}"
+            failure_trace = traceback.format_exc(limit=3)
+    if result is None:
+        result = generic.extract(doc, cls.kind)
+        if failure:
+            result.builder.error("parser_failed", failure + "\n" + failure_trace)
+    b = result.builder
+    b.info("classified", f"family {cls.kind} (confidence {cls.confidence}; scores {cls.scores})")
+    for p in doc.pages:
+        if not p.content_words() and p.words:
+            b.info("furniture_only_page", "page holds only headers/footers", page=p.number)
+        elif not p.words:
+            b.info("blank_page", "page has no text", page=p.number)
+    source = Source(sha256=doc.sha256, filename=path.name, kind="pdf", page_count=doc.page_count)
+    return b.build(cls.kind, result.certification, source)
+
+
+@dataclass
+class DocResult:
+    doc: str
+    path: str
+    status: str  # ok | kept_previous | failed
+    output: str | None = None
+    doc_kind: str | None = None
+    nodes: int = 0
+    residual: int = 0
+    pages: int = 0
+    message: str = ""
+    error: dict[str, Any] | None = None
+
+
+def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: bool = False) -> DocResult:
+    """Extract one PDF and write `<out_dir>/<stem>.json`; never raises for a bad input."""
+    res = DocResult(doc=path.stem, path=str(path), status="failed")
+    try:
+        ref = extract_document(path, limits)
+    except ExtractError as e:
+        res.message = str(e)
+        res.error = _error_record(path, e.stage, str(e), e.hint)
+        return res
+    except Exception as e:  # unexpected: still one record, the batch goes on
+        res.message = f"{type(e).__name__}: {e}"
+        res.error = _error_record(path, "extract", res.message, "This is a bug in rncp-extract: please report it with the file.")
+        return res
+    out = out_dir / f"{path.stem}.json"
+    written, reason = write_referential(ref, out, force=force)
+    res.status = "ok" if written else "kept_previous"
+    res.output = str(out)
+    res.doc_kind = ref.doc_kind
+    res.nodes = len(ref.nodes)
+    res.residual = sum(1 for n in ref.nodes if n.node_type == "residual")
+    res.pages = ref.sources[0].page_count
+    res.message = reason
+    return res
+
+
+def _error_record(path: Path, stage: str, message: str, hint: str) -> dict[str, Any]:
+    try:
+        digest = sha256_file(path)
+    except OSError:
+        digest = None
+    return {"file": str(path), "sha256": digest, "stage": stage, "message": message, "hint": hint}
+
+
+def resolve_sources(source: str | Path) -> list[Path]:
+    """A folder, a glob, a single PDF, or a manifest file (one path per line, # comments)."""
+    s = str(source)
+    p = Path(s)
+    if p.is_dir():
+        return sorted(q for q in p.iterdir() if q.suffix.lower() == ".pdf" and q.is_file())
+    if p.is_file() and p.suffix.lower() == ".pdf":
+        return [p]
+    if p.is_file():
+        base = p.parent
+        paths: list[Path] = []
+        for raw in p.read_text(encoding="utf-8").splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if "://" in line:
+                raise ExtractError(
+                    f"manifest {p.name}: URL sources ({line}) are not supported yet",
+                    hint="Download the file and list its local path.",
+                )
+            q = Path(line)
+            paths.append(q if q.is_absolute() else base / q)
+        return paths
+    matches = sorted(Path(m) for m in glob.glob(s))
+    if not matches:
+        raise ExtractError(f"no PDF found for source {s!r}", hint="Give a folder, a glob such as 'raw_pdfs/*.pdf', or a manifest file.")
+    return matches
+
+
+@dataclass
+class RunReport:
+    documents: list[DocResult] = field(default_factory=list)
+    scorecard: dict[str, Any] | None = None
+
+    @property
+    def failed(self) -> list[DocResult]:
+        return [d for d in self.documents if d.status == "failed"]
+
+    @property
+    def partial(self) -> bool:
+        return any(d.status != "ok" for d in self.documents)
+
+
+def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | None) -> RunReport:
+    """Write report.json, errors.json and scorecard.json for a finished batch."""
+    report = RunReport(documents=list(results))
+    errors = [d.error for d in report.documents if d.error]
+    atomic_write_text(out_dir / "errors.json", dumps(errors))
+    if golden_dir is not None and golden_dir.is_dir():
+        outputs = {d.doc: Path(d.output) for d in report.documents if d.output}
+        report.scorecard = score_outputs(outputs, golden_dir)
+        atomic_write_text(out_dir / "scorecard.json", dumps(report.scorecard))
+    summary = {
+        "extractor_version": EXTRACTOR_VERSION,
+        "documents": [asdict(d) for d in report.documents],
+        "failed": len(report.failed),
+        "partial": report.partial,
+    }
+    atomic_write_text(out_dir / "report.json", dumps(summary))
+    return report
+
+
+def run_batch(
+    source: str | Path,
+    out_dir: Path,
+    golden_dir: Path | None = None,
+    limits: Limits = Limits(),
+    force: bool = False,
+    on_done: Callable[[DocResult], None] | None = None,
+) -> RunReport:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in resolve_sources(source):
+        r = process_pdf(path, out_dir, limits, force)
+        results.append(r)
+        if on_done:
+            on_done(r)
+    return finish_run(results, out_dir, golden_dir)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,181 @@
+"""Paragraphs and bullet hierarchies from positioned lines.
+
+A block of lines (a table cell, a page region) becomes a list of entries: paragraphs and list
+items, each with its marker as printed and a depth measured from the marker's indentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from extract.layout import Line, Word
+from extract.schema import Item
+from extract.text import clean_line, join_wrapped
+
+# Glyphs that open a list item when they stand alone at the start of a line.
+BULLET_GLYPHS = frozenset(
+    "-–—•◦○●▪▫■□►▸▹➢➤✓✔✗❖◆◇*o\uf0b7\uf0a7\uf0d8\uf0fc\uf076\uf0a8\uf0e0\uf09f\uf0de\u2043\u2219"
+)
+
+
+def split_marker(line: Line) -> tuple[str | None, list[Word]]:
+    """The bullet marker opening a line (as printed), and the words after it."""
+    if not line.words:
+        return None, []
+    first = line.words[0]
+    t = first.text
+    if t in BULLET_GLYPHS and len(line.words) > 1:
+        if t == "o" and not _looks_like_o_bullet(line):
+            return None, line.words
+        return t, line.words[1:]
+    # Marker glued to its text ("•Texte", "-Texte", "Texte"): not for "-" before a digit.
+    if len(t) > 1 and t[0] in BULLET_GLYPHS and t[0] not in "o*" and not t[1].isdigit():
+        if t[0] in "-–—" and not t[1].isalpha():
+            return None, line.words
+        rest = Word(t[1:].lstrip(), first.x0, first.top, first.x1, first.bottom, first.font, first.size)
+        return t[0], [rest, *line.words[1:]]
+    return None, line.words
+
+
+def _looks_like_o_bullet(line: Line) -> bool:
+    # "o" as a word is a French word only in rare cases; as a bullet it is followed by a gap
+    # wider than a space and by a word starting with a capital or a lower-case word.
+    if len(line.words) < 2:
+        return False
+    gap = line.words[1].x0 - line.words[0].x1
+    return gap > 0.4 * line.words[0].size
+
+
+@dataclass
+class Entry:
+    kind: str  # "para" | "item"
+    lines: list[Line]
+    marker: str | None = None
+    depth: int = 0
+    text_x0: float = 0.0
+    words: list[list[Word]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        parts = [clean_line(_words_text(ws)) for ws in self.words]
+        return join_wrapped(parts)
+
+    @property
+    def bold(self) -> bool:
+        return all(ln.bold for ln in self.lines)
+
+    @property
+    def underlined(self) -> bool:
+        return all(ln.underlined for ln in self.lines)
+
+    @property
+    def italic(self) -> bool:
+        return all(ln.italic for ln in self.lines)
+
+
+def _words_text(words: Sequence[Word]) -> str:
+    return Line(list(words)).text if words else ""
+
+
+def _starts_lower(text: str) -> bool:
+    t = text.lstrip("«\"'( ")
+    return bool(t) and (t[0].islower() or t[0] in ",;:.)")
+
+
+def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> list[Entry]:
+    """Split lines into paragraphs and list items.
+
+    A line continues the entry above unless: it opens with a marker; the vertical gap shows a
+    blank line; its weight differs (bold heading above regular text); or the line above was
+    short, i.e. the first word of this line would have fitted on it (and this line does not start
+    in lower case).
+    """
+    if not lines:
+        return []
+    right = right_edge if right_edge is not None else max(ln.x1 for ln in lines)
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top < 3 * a.size]
+    pitch = sorted(pitches)[len(pitches) // 2] if pitches else lines[0].size * 1.2
+    entries: list[Entry] = []
+    marker_levels: list[tuple[float, str]] = []  # (marker x0, marker) of open list levels
+    prev: Line | None = None
+    for ln in lines:
+        marker, words = split_marker(ln)
+        text_x0 = words[0].x0 if words else ln.x0
+        new_entry = True
+        if marker is None and entries and prev is not None:
+            cur = entries[-1]
+            gap = ln.top - prev.top
+            blank = gap > pitch * 1.45 if gap > 0 else False
+            first_word_w = (words[0].x1 - words[0].x0) if words else 0
+            fits_above = prev.x1 + first_word_w + 0.3 * ln.size < right - 1
+            weight_change = prev.bold != ln.bold and not _starts_lower(ln.text)
+            if cur.kind == "item":
+                # Continuation lines of an item hang at its text, right of the marker.
+                indent_ok = ln.x0 >= cur.text_x0 - 2.0
+            else:
+                indent_ok = True
+            if not blank and indent_ok and not weight_change and (not fits_above or _starts_lower(ln.text)):
+                new_entry = False
+            if cur.underlined != ln.underlined and not _starts_lower(ln.text):
+                new_entry = True
+        if not new_entry:
+            entries[-1].lines.append(ln)
+            entries[-1].words.append(words)
+        else:
+            if marker is None:
+                entries.append(Entry("para", [ln], None, 0, text_x0, [words]))
+            else:
+                mx = ln.words[0].x0
+                while marker_levels and mx < marker_levels[-1][0] - 2.0:
+                    marker_levels.pop()
+                if marker_levels and abs(mx - marker_levels[-1][0]) <= 2.0:
+                    depth = len(marker_levels) - 1
+                elif marker_levels and mx > marker_levels[-1][0]:
+                    marker_levels.append((mx, marker))
+                    depth = len(marker_levels) - 1
+                else:
+                    marker_levels = [(mx, marker)]
+                    depth = 0
+                entries.append(Entry("item", [ln], marker, depth, text_x0, [words]))
+        if marker is None and new_entry and ln.x0 <= (marker_levels[0][0] + 1 if marker_levels else ln.x0):
+            # A paragraph at or left of the list's margin closes the list.
+            marker_levels = []
+        prev = ln
+    return entries
+
+
+def build_items(entries: Sequence[Entry]) -> list[Item]:
+    """The bullet tree of the list entries (paragraphs between lists are not items)."""
+    roots: list[Item] = []
+    stack: list[tuple[int, Item]] = []
+    for e in entries:
+        if e.kind != "item":
+            stack = []
+            continue
+        item = Item(marker=e.marker or "", text=e.text, children=[])
+        while stack and stack[-1][0] >= e.depth:
+            stack.pop()
+        if stack:
+            stack[-1][1].children.append(item)
+        else:
+            roots.append(item)
+        stack.append((e.depth, item))
+    return roots
+
+
+def entries_text(entries: Sequence[Entry]) -> str:
+    return "\n".join(t for t in (e.text for e in entries) if t)
+
+
+def paragraphs(lines: Sequence[Line], gap_factor: float = 1.45) -> list[list[Line]]:
+    """Group lines into blocks separated by vertical white space (a blank line or more)."""
+    blocks: list[list[Line]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is not None and ln.page == prev.page and ln.top - prev.bottom < gap_factor * ln.size * 0.6:
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+        prev = ln
+    return blocks

@@ -1,0 +1,53 @@
+import json
+from pathlib import Path
+
+from conftest import RAW
+from extract.pipeline import process_pdf, resolve_sources, run_batch
+from extract.schema import Referential
+from pdfgen import pdf_with_pages
+
+
+def test_every_corpus_pdf_gives_valid_json(corpus_outputs):
+    assert set(corpus_outputs) == {p.stem for p in RAW.glob("*.pdf")}
+    for stem, path in corpus_outputs.items():
+        ref = Referential.model_validate_json(path.read_text(encoding="utf-8"))
+        assert ref.nodes, stem
+        assert ref.sources[0].filename == f"{stem}.pdf"
+
+
+def test_bad_files_give_error_records_and_the_batch_goes_on(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "page.pdf").write_text("<!DOCTYPE html><html><body>404</body></html>")
+    (src / "truncated.pdf").write_bytes((RAW / "rncp-chef-de-projet-digital.pdf").read_bytes()[:3000])
+    pdf_with_pages(src / "letter.pdf", [[(50, 100, "Bonjour, voici la facture du mois de mars.")]])
+    out = tmp_path / "out"
+    report = run_batch(src, out)
+    status = {d.doc: d.status for d in report.documents}
+    assert status == {"empty": "failed", "page": "failed", "truncated": "failed", "letter": "ok"}
+    errors = json.loads((out / "errors.json").read_text())
+    by_file = {Path(e["file"]).stem: e for e in errors}
+    assert "empty" in by_file["empty"]["message"] and by_file["empty"]["stage"] == "read"
+    assert "HTML" in by_file["page"]["message"] and by_file["page"]["hint"]
+    assert all(e["sha256"] and e["hint"] for e in errors)
+    letter = json.loads((out / "letter.json").read_text())
+    assert letter["doc_kind"] == "unknown"
+    assert [n["node_type"] for n in letter["nodes"]] == ["residual"]
+    assert "facture" in letter["nodes"][0]["text"]
+    assert any(d["code"] == "unclassified_document" for d in letter["diagnostics"])
+    assert report.partial
+
+
+def test_rerun_on_unchanged_input_is_byte_identical(tmp_path: Path):
+    pdf = RAW / "rncp-webmarketing-communication-digitale.pdf"
+    a = process_pdf(pdf, tmp_path / "a")
+    b = process_pdf(pdf, tmp_path / "b")
+    assert Path(a.output).read_bytes() == Path(b.output).read_bytes()
+
+
+def test_manifest_and_glob_sources(tmp_path: Path):
+    manifest = tmp_path / "list.txt"
+    manifest.write_text(f"# two files\n{RAW / 'rncp-chef-de-projet-digital.pdf'}\n\n{RAW / 'but-mmi-competences.pdf'}\n")
+    assert [p.name for p in resolve_sources(manifest)] == ["rncp-chef-de-projet-digital.pdf", "but-mmi-competences.pdf"]
+    assert all(p.name.startswith("reac-") for p in resolve_sources(str(RAW / "reac-*.pdf")))
