@@ -233,14 +233,36 @@ def read_page(page: object, number: int) -> PageLayout:
         for w in raw
         if w["text"].strip()
     ]
-    segments = [
-        Segment(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]))
-        for e in page.edges  # type: ignore[attr-defined]
-    ]
     return PageLayout(
         number=number,
         width=float(page.width),  # type: ignore[attr-defined]
         height=float(page.height),  # type: ignore[attr-defined]
         words=words,
-        segments=segments,
+        segments=ruling_segments(page),
     )
+
+
+THIN = 3.0  # a filled rectangle thinner than this is drawn as a ruling
+
+
+def ruling_segments(page: object) -> list[Segment]:
+    """Rulings as drawn: stroked lines, stroked rectangle edges, thin filled rectangles.
+
+    Large filled rectangles are shading (cell backgrounds, highlights): their edges are not rules.
+    """
+    segs: list[Segment] = []
+    for ln in page.lines:  # type: ignore[attr-defined]
+        segs.append(Segment(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])))
+    for r in page.rects:  # type: ignore[attr-defined]
+        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        if x1 - x0 <= THIN or bottom - top <= THIN:
+            segs.append(Segment(x0, top, x1, bottom))
+        elif r.get("stroke"):
+            segs += [Segment(x0, top, x1, top), Segment(x0, bottom, x1, bottom),
+                     Segment(x0, top, x0, bottom), Segment(x1, top, x1, bottom)]
+    for c in page.curves:  # type: ignore[attr-defined]
+        pts = c.get("pts") or []
+        if len(pts) == 2 and c.get("stroke"):
+            (ax, ay), (bx, by) = pts
+            segs.append(Segment(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    return segs

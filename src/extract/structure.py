@@ -6,6 +6,7 @@ items, each with its marker as printed and a depth measured from the marker's in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -29,6 +30,8 @@ def split_marker(line: Line) -> tuple[str | None, list[Word]]:
         if t == "o" and not _looks_like_o_bullet(line):
             return None, line.words
         return t, line.words[1:]
+    if t in BULLET_GLYPHS and t != "o" and len(line.words) == 1:
+        return t, []  # an empty list item, printed as a lone marker
     # Marker glued to its text ("•Texte", "-Texte", "Texte"): not for "-" before a digit.
     if len(t) > 1 and t[0] in BULLET_GLYPHS and t[0] not in "o*" and not t[1].isdigit():
         if t[0] in "-–—" and not t[1].isalpha():
@@ -36,6 +39,14 @@ def split_marker(line: Line) -> tuple[str | None, list[Word]]:
         rest = Word(t[1:].lstrip(), first.x0, first.top, first.x1, first.bottom, first.font, first.size)
         return t[0], [rest, *line.words[1:]]
     return None, line.words
+
+
+# A line opening with a code ("A1.6", "CA2.1", "C.12", "1.2", "3.") starts a new entry.
+_CODE_START = re.compile(r"^(?:[A-Z]{1,3}\.?\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+\.)$")
+
+
+def _opens_with_code(words: Sequence[Word]) -> bool:
+    return bool(words) and bool(_CODE_START.match(words[0].text))
 
 
 def _looks_like_o_bullet(line: Line) -> bool:
@@ -55,6 +66,7 @@ class Entry:
     depth: int = 0
     text_x0: float = 0.0
     words: list[list[Word]] = field(default_factory=list)
+    gap_before: bool = False  # a blank line (or a page break) separates it from the entry above
 
     @property
     def text(self) -> str:
@@ -94,16 +106,22 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
     if not lines:
         return []
     right = right_edge if right_edge is not None else max(ln.x1 for ln in lines)
-    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top < 3 * a.size]
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0.9 * a.size <= b.top - a.top < 3 * a.size]
     pitch = sorted(pitches)[len(pitches) // 2] if pitches else lines[0].size * 1.2
     entries: list[Entry] = []
-    marker_levels: list[tuple[float, str]] = []  # (marker x0, marker) of open list levels
+    marker_levels: list[tuple[float, float]] = []  # (marker x0, text x0) of open list levels
     prev: Line | None = None
     for ln in lines:
         marker, words = split_marker(ln)
-        text_x0 = words[0].x0 if words else ln.x0
+        text_x0 = words[0].x0 if words else ln.x1 + 2.0
         new_entry = True
-        if marker is None and entries and prev is not None:
+        page_break = prev is not None and ln.page != prev.page
+        blank = False
+        if marker is None and entries and prev is not None and page_break:
+            # Across a page break only the case tells: lower case continues the line above.
+            new_entry = not _starts_lower(ln.text)
+            blank = new_entry
+        elif marker is None and entries and prev is not None:
             cur = entries[-1]
             gap = ln.top - prev.top
             blank = gap > pitch * 1.45 if gap > 0 else False
@@ -115,29 +133,37 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
                 indent_ok = ln.x0 >= cur.text_x0 - 2.0
             else:
                 indent_ok = True
-            if not blank and indent_ok and not weight_change and (not fits_above or _starts_lower(ln.text)):
+            if (not blank and indent_ok and not weight_change and not _opens_with_code(words)
+                    and (not fits_above or _starts_lower(ln.text))):
                 new_entry = False
             if cur.underlined != ln.underlined and not _starts_lower(ln.text):
                 new_entry = True
+        elif marker is not None and prev is not None and not page_break:
+            blank = ln.top - prev.top > pitch * 1.45
         if not new_entry:
             entries[-1].lines.append(ln)
             entries[-1].words.append(words)
         else:
             if marker is None:
-                entries.append(Entry("para", [ln], None, 0, text_x0, [words]))
+                entries.append(Entry("para", [ln], None, 0, text_x0, [words], gap_before=blank))
             else:
                 mx = ln.words[0].x0
-                while marker_levels and mx < marker_levels[-1][0] - 2.0:
+
+                def same_level(level: tuple[float, float]) -> bool:
+                    # Glyphs of one level differ in width: aligned markers or aligned text both tell.
+                    return abs(mx - level[0]) <= 2.0 or abs(text_x0 - level[1]) <= 2.0
+
+                while marker_levels and not same_level(marker_levels[-1]) and mx < marker_levels[-1][0]:
                     marker_levels.pop()
-                if marker_levels and abs(mx - marker_levels[-1][0]) <= 2.0:
+                if marker_levels and same_level(marker_levels[-1]):
                     depth = len(marker_levels) - 1
                 elif marker_levels and mx > marker_levels[-1][0]:
-                    marker_levels.append((mx, marker))
+                    marker_levels.append((mx, text_x0))
                     depth = len(marker_levels) - 1
                 else:
-                    marker_levels = [(mx, marker)]
+                    marker_levels = [(mx, text_x0)]
                     depth = 0
-                entries.append(Entry("item", [ln], marker, depth, text_x0, [words]))
+                entries.append(Entry("item", [ln], marker, depth, text_x0, [words], gap_before=blank))
         if marker is None and new_entry and ln.x0 <= (marker_levels[0][0] + 1 if marker_levels else ln.x0):
             # A paragraph at or left of the list's margin closes the list.
             marker_levels = []
