@@ -122,9 +122,14 @@ def find_grid(page: PageLayout, min_cols: int = 3) -> PageGrid | None:
     # The grid spans the vertical range of its longest rulings; other boxes on the page are ignored.
     tallest = max(vs, key=lambda s: s.bottom - s.top)
     top, bottom = tallest.top, tallest.bottom
-    vs = [s for s in vs if s.bottom > top - 2 and s.top < bottom + 2]
-    top = min(s.top for s in vs)
-    bottom = max(s.bottom for s in vs)
+    # Rows drawn one after the other: grow the range over rulings that touch it.
+    while True:
+        near = [s for s in vs if s.bottom > top - 6 and s.top < bottom + 6]
+        new_top, new_bottom = min(s.top for s in near), max(s.bottom for s in near)
+        if (new_top, new_bottom) == (top, bottom):
+            break
+        top, bottom = new_top, new_bottom
+    vs = near
     height = bottom - top
     clusters = [c for c in _cluster_extents([((s.x0 + s.x1) / 2, s.bottom - s.top) for s in vs], DOUBLE_RULE)
                 if c[1] >= 0.25 * height]

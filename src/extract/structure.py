@@ -107,9 +107,11 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
         return []
     right = right_edge if right_edge is not None else max(ln.x1 for ln in lines)
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0.9 * a.size <= b.top - a.top < 3 * a.size]
-    pitch = sorted(pitches)[len(pitches) // 2] if pitches else lines[0].size * 1.2
+    size = sorted(ln.size for ln in lines)[len(lines) // 2]
+    # When every paragraph is one line, the median gap is the blank line itself: cap by font size.
+    pitch = min(sorted(pitches)[len(pitches) // 2], 1.35 * size) if pitches else size * 1.2
     entries: list[Entry] = []
-    marker_levels: list[tuple[float, float]] = []  # (marker x0, text x0) of open list levels
+    marker_levels: list[tuple[float, float, str]] = []  # (marker x0, text x0, glyph) of open levels
     prev: Line | None = None
     for ln in lines:
         marker, words = split_marker(ln)
@@ -118,8 +120,12 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
         page_break = prev is not None and ln.page != prev.page
         blank = False
         if marker is None and entries and prev is not None and page_break:
-            # Across a page break only the case tells: lower case continues the line above.
-            new_entry = not _starts_lower(ln.text)
+            # Across a page break: lower case continues; so does a line above that ran to the full
+            # width without closing its sentence.
+            first_word_w = (words[0].x1 - words[0].x0) if words else 0
+            full_above = prev.x1 + first_word_w + 0.3 * ln.size >= right - 1
+            open_above = not prev.text.rstrip().endswith((".", "!", "?", ":", ";", "…"))
+            new_entry = not (_starts_lower(ln.text) or (full_above and open_above))
             blank = new_entry
         elif marker is None and entries and prev is not None:
             cur = entries[-1]
@@ -129,8 +135,9 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
             fits_above = prev.x1 + first_word_w + 0.3 * ln.size < right - 1
             weight_change = prev.bold != ln.bold and not _starts_lower(ln.text)
             if cur.kind == "item":
-                # Continuation lines of an item hang at its text, right of the marker.
-                indent_ok = ln.x0 >= cur.text_x0 - 2.0
+                # Continuation lines of an item hang at its text, right of the marker (or, unindented,
+                # go on in lower case).
+                indent_ok = ln.x0 >= cur.text_x0 - 2.0 or _starts_lower(ln.text)
             else:
                 indent_ok = True
             if (not blank and indent_ok and not weight_change and not _opens_with_code(words)
@@ -149,7 +156,14 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
             else:
                 mx = ln.words[0].x0
 
-                def same_level(level: tuple[float, float]) -> bool:
+                if page_break and marker_levels:
+                    # Cell padding may shift a list between pages: the glyph finds its level again.
+                    same = [i for i, lv in enumerate(marker_levels) if lv[2] == marker]
+                    if same:
+                        del marker_levels[same[-1] + 1 :]
+                        marker_levels[-1] = (mx, text_x0, marker)
+
+                def same_level(level: tuple[float, float, str]) -> bool:
                     # Glyphs of one level differ in width: aligned markers or aligned text both tell.
                     return abs(mx - level[0]) <= 2.0 or abs(text_x0 - level[1]) <= 2.0
 
@@ -158,10 +172,10 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
                 if marker_levels and same_level(marker_levels[-1]):
                     depth = len(marker_levels) - 1
                 elif marker_levels and mx > marker_levels[-1][0]:
-                    marker_levels.append((mx, text_x0))
+                    marker_levels.append((mx, text_x0, marker))
                     depth = len(marker_levels) - 1
                 else:
-                    marker_levels = [(mx, text_x0)]
+                    marker_levels = [(mx, text_x0, marker)]
                     depth = 0
                 entries.append(Entry("item", [ln], marker, depth, text_x0, [words], gap_before=blank))
         if marker is None and new_entry and ln.x0 <= (marker_levels[0][0] + 1 if marker_levels else ln.x0):

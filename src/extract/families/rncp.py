@@ -25,7 +25,7 @@ from extract.grid import CellPart, PageGrid, find_grid
 from extract.layout import Line, group_lines
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.structure import Entry, build_items, parse_entries
+from extract.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import clean_line, join_wrapped, key_code, slugify
 
 ROLES = ("activity", "competence", "modality", "criteria")
@@ -39,7 +39,7 @@ INTRO_BLOC = re.compile(
     r"Bloc\s+de\s+comp[ée]tences\s+n\s*°\s*(\d+)\s*,\s*comp[ée]tences\s+(C\.?\s*\d+)\s+[àa]\s+(C\.?\s*\d+)\s*:\s*(.+)",
     re.I,
 )
-ACTIVITY_CODE = re.compile(r"^(A\d+(?:\.\d+)*\.?|\d+(?:\.\d+)*\.)(?=\s|$)\s*(?:[-–—:]\s*)?(.*)$")
+ACTIVITY_CODE = re.compile(r"^(A\.?\d+(?:\.\d+)*\.?|\d+(?:\.\d+)*\.)(?=\s|$)\s*(?:[-–—:]\s*)?(.*)$")
 COMPETENCE_CODE = re.compile(r"^(C[A-Z]?\.?\d+(?:\.\d+)*\.?)(?=\s|$)\s*(?:[-–—:]\s*)?(.*)$")
 CHECK_MARKERS = frozenset("✓✔\uf0fc")
 TERMINAL = (".", "!", "?", ";", "…")
@@ -172,7 +172,9 @@ def _continues(role: str, part: CellPart, prev: Cell, coded: bool, anchor_contin
         if coded:
             return True
         return not prev.lines or not prev.lines[-1].text.endswith(TERMINAL)
-    return anchor_continues
+    # Evaluation columns: the row goes on, or a list goes on (a ✓ heading opens a new group).
+    marker, _ = split_marker(part.lines[0])
+    return anchor_continues or (marker is not None and marker not in CHECK_MARKERS)
 
 
 def _code_of(line: Line, pattern: re.Pattern[str]) -> str | None:
@@ -186,13 +188,12 @@ def _series(code: str) -> str:
 
 
 def _strip_marker(line: Line) -> str:
-    from extract.structure import split_marker
-
     _, words = split_marker(line)
     return Line(words).text if words else ""
 
 
-def collect_cells(runs: list[GridRun]) -> dict[str, list[Cell]]:
+def collect_cells(runs: list[GridRun], bloc_starts: set[int] = frozenset()) -> dict[str, list[Cell]]:
+    """Cells of each column across pages; no cell continues onto a page in `bloc_starts`."""
     columns: dict[str, list[Cell]] = {r: [] for r in ROLES}
     coded = any(
         COMPETENCE_CODE.match(_strip_marker(ln))
@@ -203,7 +204,8 @@ def collect_cells(runs: list[GridRun]) -> dict[str, list[Cell]]:
     )
     prev_page: int | None = None
     for run in runs:
-        continuing = prev_page is not None and run.grid.page == prev_page + 1
+        continuing = (prev_page is not None and run.grid.page == prev_page + 1
+                      and run.grid.page not in bloc_starts)
         parts = {r: run.grid.cells(c, run.data_top) for r, c in run.roles.items()}
         anchor_continues = False
         order = ["activity", "competence", "modality", "criteria"]
@@ -228,17 +230,18 @@ def collect_cells(runs: list[GridRun]) -> dict[str, list[Cell]]:
 # ---------------------------------------------------------------- blocs
 
 
+def _page_of(pos: float) -> int:
+    return int(pos // PAGE_SPAN)
+
+
+def _heads_page(mark: BlocMark, runs: list[GridRun]) -> bool:
+    """A bloc heading printed above the first data row of its page starts that page afresh."""
+    run = next((r for r in runs if r.grid.page == _page_of(mark.pos)), None)
+    return run is not None and mark.pos - _page_of(mark.pos) * PAGE_SPAN <= run.data_top + 20
+
+
 def bloc_marks(doc: Document, runs: list[GridRun], columns: dict[str, list[Cell]]) -> list[BlocMark]:
-    marks: list[BlocMark] = []
-    grid_pages = {r.grid.page: r for r in runs}
-    # "BLOC n : titre" as a full-width row of the grid, or as a line outside it.
-    for page in doc.pages:
-        run = grid_pages.get(page.number)
-        for ln in _block_lines(doc, page, run):
-            m = BLOC_LINE.match(ln[0].text)
-            if m and m.group(2).strip():
-                title = join_wrapped([m.group(2)] + [x.text for x in ln[1:]])
-                marks.append(BlocMark(page.number * PAGE_SPAN + ln[0].top, m.group(1), title.strip(), ln))
+    marks = _heading_marks(doc, runs)
     if marks:
         return marks
     # A bloc code atop the activity cell: "A1 Titre" above "A1.1 ...".
@@ -249,6 +252,20 @@ def bloc_marks(doc: Document, runs: list[GridRun], columns: dict[str, list[Cell]
         m = re.match(r"^(A\d+)\s+(.+)$", entries[0].text)
         if m and any(e.text.startswith(m.group(1) + ".") for e in entries[1:]):
             marks.append(BlocMark(cell.start, m.group(1), m.group(2), entries[0].lines))
+    return marks
+
+
+def _heading_marks(doc: Document, runs: list[GridRun]) -> list[BlocMark]:
+    marks: list[BlocMark] = []
+    grid_pages = {r.grid.page: r for r in runs}
+    # "BLOC n : titre" as a full-width row of the grid, or as a line outside it.
+    for page in doc.pages:
+        run = grid_pages.get(page.number)
+        for ln in _block_lines(doc, page, run):
+            m = BLOC_LINE.match(ln[0].text)
+            if m and m.group(2).strip():
+                title = join_wrapped([m.group(2)] + [x.text for x in ln[1:]])
+                marks.append(BlocMark(page.number * PAGE_SPAN + ln[0].top, m.group(1), title.strip(), ln))
     return marks
 
 
@@ -512,7 +529,8 @@ def extract(doc: Document) -> FamilyResult:
         residual_blocks(doc, builder)
         builder.warn("no_grid", "no 4-column grid (activités · compétences · modalités · critères) was found")
         return FamilyResult(builder.doc_key, cert, builder)
-    columns = collect_cells(runs)
+    headed = _heading_marks(doc, runs)
+    columns = collect_cells(runs, {_page_of(m.pos) for m in headed if _heads_page(m, runs)})
     coded = any(COMPETENCE_CODE.match(_strip_marker(ln)) for c in columns["competence"] for ln in c.lines)
     marks = bloc_marks(doc, runs, columns)
     grid_start = min(c.start for col in columns.values() for c in col) if any(columns.values()) else 0.0
