@@ -46,7 +46,29 @@ _CODE_START = re.compile(r"^(?:[A-Z]{1,3}\.?\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d
 
 
 def _opens_with_code(words: Sequence[Word]) -> bool:
-    return bool(words) and bool(_CODE_START.match(words[0].text))
+    """A code opens the line and a capital, a separator or nothing follows it ("A2 expression" is prose)."""
+    if not words or not _CODE_START.match(words[0].text):
+        return False
+    if len(words) == 1:
+        return True
+    nxt = words[1].text
+    return nxt[0].isupper() or nxt[0] in "-–—:" or not nxt[0].isalpha()
+
+
+def _gaps(line: Line) -> list[float]:
+    return [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
+
+
+def natural_end(line: Line, space: float) -> float:
+    """Where the line would end with normal word spacing: justification stretch taken out."""
+    return line.x1 - sum(max(0.0, g - space) for g in _gaps(line) if g > 0.15 * line.size)
+
+
+def normal_space(lines: Sequence[Line]) -> float:
+    gaps = sorted(g for ln in lines for g in _gaps(ln) if g > 0.15 * ln.size)
+    if not gaps:
+        return 0.28 * (lines[0].size if lines else 10.0)
+    return gaps[len(gaps) // 5]
 
 
 def _looks_like_o_bullet(line: Line) -> bool:
@@ -95,7 +117,38 @@ def _starts_lower(text: str) -> bool:
     return bool(t) and (t[0].islower() or t[0] in ",;:.)")
 
 
-def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> list[Entry]:
+# Words after which a French line cannot end a list item.
+_JOINERS = frozenset(
+    "le la les l' l’ de des du d' d’ à au aux et ou en un une par pour sur avec dans que qui "
+    "dont sans sous entre vers chez son sa ses leur leurs ce cet cette ces".split()
+)
+
+
+def _list_item_goes_on(text_so_far: str, next_words: Sequence[Word]) -> bool:
+    """In a list whose items start with a capital, does a capitalized line still continue?"""
+    if text_so_far.rfind("(") > text_so_far.rfind(")"):
+        return True  # the last parenthesis opened is still open
+    stripped = text_so_far.rstrip()
+    if stripped.endswith((",", "-", "'", "’", "/")):
+        return True
+    last = stripped.split()[-1].lower() if stripped.split() else ""
+    if last in _JOINERS:
+        return True
+    first = next_words[0].text if next_words else ""
+    # An acronym or a code ("B1", "RGPD", "A2") is no item start; nor is a bracket.
+    return first[:1] in "([«\"" or sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in first)
+
+
+def _list_item_closed(text_so_far: str, next_words: Sequence[Word]) -> bool:
+    stripped = text_so_far.rstrip()
+    if not stripped.endswith((")", ".", "]", "»")) or stripped.rfind("(") > stripped.rfind(")"):
+        return False
+    first = next_words[0].text if next_words else ""
+    return first[:1].isupper() and sum(c.isupper() for c in first) == 1 and not any(c.isdigit() for c in first)
+
+
+def parse_entries(lines: Sequence[Line], right_edge: float | None = None,
+                  justified: bool | None = None, list_mode: bool = False) -> list[Entry]:
     """Split lines into paragraphs and list items.
 
     A line continues the entry above unless: it opens with a marker; the vertical gap shows a
@@ -106,6 +159,12 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
     if not lines:
         return []
     right = right_edge if right_edge is not None else max(ln.x1 for ln in lines)
+    space = normal_space(lines)
+    if justified is None:
+        # Justified text: several lines end on the margin; then only a line that ends short of it
+        # closes a paragraph, whatever would have fitted.
+        flush = sum(1 for ln in lines if right - ln.x1 <= 1.5)
+        justified = flush >= 3 and flush >= 0.3 * len(lines)
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0.9 * a.size <= b.top - a.top < 3 * a.size]
     size = sorted(ln.size for ln in lines)[len(lines) // 2]
     # When every paragraph is one line, the median gap is the blank line itself: cap by font size.
@@ -119,32 +178,41 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None) -> lis
         new_entry = True
         page_break = prev is not None and ln.page != prev.page
         blank = False
-        if marker is None and entries and prev is not None and page_break:
-            # Across a page break: lower case continues; so does a line above that ran to the full
-            # width without closing its sentence.
-            first_word_w = (words[0].x1 - words[0].x0) if words else 0
-            full_above = prev.x1 + first_word_w + 0.3 * ln.size >= right - 1
-            open_above = not prev.text.rstrip().endswith((".", "!", "?", ":", ";", "…"))
-            new_entry = not (_starts_lower(ln.text) or (full_above and open_above))
-            blank = new_entry
-        elif marker is None and entries and prev is not None:
+        if marker is None and entries and prev is not None:
             cur = entries[-1]
-            gap = ln.top - prev.top
-            blank = gap > pitch * 1.45 if gap > 0 else False
             first_word_w = (words[0].x1 - words[0].x0) if words else 0
-            fits_above = prev.x1 + first_word_w + 0.3 * ln.size < right - 1
-            weight_change = prev.bold != ln.bold and not _starts_lower(ln.text)
-            if cur.kind == "item":
-                # Continuation lines of an item hang at its text, right of the marker (or, unindented,
-                # go on in lower case).
-                indent_ok = ln.x0 >= cur.text_x0 - 2.0 or _starts_lower(ln.text)
+            # Would the next word have fitted on the line above at normal spacing? Then the line
+            # was broken on purpose (paragraph end or manual break), not wrapped. In justified
+            # text, a line that stops short of the margin is a paragraph's last line.
+            fits_above = natural_end(prev, space) + space + first_word_w < right - 0.5
+            ended = (right - prev.x1 > 1.5 or fits_above) if justified else fits_above
+            lower = _starts_lower(ln.text)
+            if list_mode and not lower and not fits_above:
+                if right - prev.x1 > 1.5:
+                    # Short of the margin yet the next word would not have fitted: the print
+                    # cannot tell a wrap from an item end; the list's typography decides.
+                    ended = not _list_item_goes_on(cur.text, words)
+                else:
+                    # At the margin: a wrap, unless the line closed its brackets or sentence and
+                    # a plain capitalized word (an item start) follows.
+                    ended = _list_item_closed(cur.text, words)
+            if page_break:
+                # No gap or indentation to compare across pages; a closed sentence ends there too.
+                open_above = not prev.text.rstrip().endswith((".", "!", "?", ":", ";", "…"))
+                new_entry = not (lower or (not ended and open_above))
+                blank = new_entry
             else:
-                indent_ok = True
-            if (not blank and indent_ok and not weight_change and not _opens_with_code(words)
-                    and (not fits_above or _starts_lower(ln.text))):
-                new_entry = False
-            if cur.underlined != ln.underlined and not _starts_lower(ln.text):
-                new_entry = True
+                gap = ln.top - prev.top
+                blank = gap > pitch * 1.45 if gap > 0 else False
+                weight_change = prev.bold != ln.bold and not lower
+                # Continuation lines of an item hang at its text, right of the marker (or,
+                # unindented, go on in lower case).
+                indent_ok = cur.kind != "item" or ln.x0 >= cur.text_x0 - 2.0 or lower
+                if (not blank and indent_ok and not weight_change and not _opens_with_code(words)
+                        and (not ended or lower)):
+                    new_entry = False
+                if cur.underlined != ln.underlined and not lower:
+                    new_entry = True
         elif marker is not None and prev is not None and not page_break:
             blank = ln.top - prev.top > pitch * 1.45
         if not new_entry:
