@@ -23,3 +23,68 @@ def pdf_with_pages(path: Path, pages: Sequence[Sequence[Text]], font: str = "Hel
         c.showPage()
     c.save()
     return path
+
+
+# ---------------------------------------------------------------- RNCP grids
+
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: E402
+
+def _register_fonts() -> None:
+    # Vera ships with reportlab and embeds a ToUnicode map: bullets read back as printed.
+    import os
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    base = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    pdfmetrics.registerFont(TTFont("Vera", os.path.join(base, "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", os.path.join(base, "VeraBd.ttf")))
+    pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
+
+
+_register_fonts()
+_BODY = ParagraphStyle("body", fontName="Vera", fontSize=8, leading=10)
+_BOLD = ParagraphStyle("bold", parent=_BODY, fontName="Vera-Bold")
+
+
+def cell(text: str) -> list[Paragraph]:
+    """Cell content from plain lines: '**x**' bold; leading '  ' per depth and a marker make a bullet."""
+    out = []
+    for raw in text.split("\n"):
+        depth = (len(raw) - len(raw.lstrip(" "))) // 2
+        line = raw.strip()
+        style = _BODY
+        if line.startswith("**") and line.endswith("**") and line.count("**") == 2:
+            line, style = line[2:-2], _BOLD
+        else:
+            parts = line.split("**")
+            line = "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+        marker = line.split(" ", 1)[0] if line[:2] in ("- ", "• ", "o ") else None
+        if marker:
+            bullet_style = ParagraphStyle(f"b{depth}", parent=style, leftIndent=10 + 12 * depth,
+                                          bulletIndent=12 * depth, bulletFontName=style.fontName)
+            out.append(Paragraph(line[2:], bullet_style, bulletText=marker))
+        else:
+            out.append(Paragraph(line, style))
+    return out
+
+
+HEADER = ["REFERENTIEL D'ACTIVITES", "REFERENTIEL DE COMPETENCES", "MODALITÉS D'ÉVALUATION",
+          "CRITÈRES D'ÉVALUATION"]
+
+
+def rncp_grid(path: Path, rows: list[list[str]], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+              repeat_header: bool = True, intro: Sequence[str] = ()) -> Path:
+    """A 4-column RNCP grid: row 0 is the header; rows may be split across pages."""
+    data = [[cell(c) if c else "" for c in row] for row in [HEADER, *rows]]
+    style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style += [("SPAN", a, b) for a, b in spans]
+    table = Table(data, colWidths=[120, 130, 120, 150], repeatRows=1 if repeat_header else 0,
+                  splitInRow=1, style=TableStyle(style))
+    doc = SimpleDocTemplate(str(path), topMargin=40, bottomMargin=40)
+    story = [Paragraph(t, _BODY) for t in intro] + ([Spacer(1, 10)] if intro else []) + [table]
+    doc.build(story)
+    return path

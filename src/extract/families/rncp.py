@@ -111,7 +111,8 @@ def _header(grid: PageGrid) -> tuple[dict[str, int], float] | None:
     lowest = max(b for _, b in found.values())
     col = roles["criteria"]
     below = [y for y in grid.rules[col] if y > lowest]
-    return roles, (min(below) if below else lowest + 2)
+    # The header ends at the ruling under it; with no ruling close below, at its text.
+    return roles, (min(below) if below and min(below) - lowest < 30 else lowest + 2)
 
 
 @dataclass
@@ -122,6 +123,15 @@ class GridRun:
     roles: dict[str, int]
     data_top: float
     has_header: bool
+    header_text: dict[int, str] = field(default_factory=dict)  # column -> header cell text
+
+
+def _header_text(grid: PageGrid, data_top: float) -> dict[int, str]:
+    out = {}
+    for col in range(grid.ncols):
+        words = grid.words_in(grid.bounds[col], grid.top - 90, grid.bounds[col + 1], data_top)
+        out[col] = _fold(" ".join(w.text for w in sorted(words, key=lambda w: (round(w.top), w.x0))))
+    return out
 
 
 def read_grids(doc: Document) -> list[GridRun]:
@@ -135,11 +145,11 @@ def read_grids(doc: Document) -> list[GridRun]:
         head = _header(grid)
         if head is not None:
             roles, top = head
-            run = GridRun(grid, roles, top, True)
+            run = GridRun(grid, roles, top, True, _header_text(grid, top))
         elif previous is not None and previous.grid.ncols == grid.ncols and all(
             abs(a - b) < 12 for a, b in zip(previous.grid.bounds, grid.bounds)
         ):
-            run = GridRun(grid, previous.roles, grid.top, False)
+            run = GridRun(grid, previous.roles, grid.top, False, previous.header_text)
         else:
             continue
         runs.append(run)
@@ -206,7 +216,12 @@ def collect_cells(runs: list[GridRun], bloc_starts: set[int] = frozenset()) -> d
     for run in runs:
         continuing = (prev_page is not None and run.grid.page == prev_page + 1
                       and run.grid.page not in bloc_starts)
-        parts = {r: run.grid.cells(c, run.data_top) for r, c in run.roles.items()}
+        # A header row repeated inside the grid is furniture: its cells repeat the header's text.
+        parts = {
+            r: [p for p in run.grid.cells(c, run.data_top)
+                if not (p.lines and _fold(" ".join(ln.text for ln in p.lines)) == run.header_text.get(c))]
+            for r, c in run.roles.items()
+        }
         anchor_continues = False
         order = ["activity", "competence", "modality", "criteria"]
         for role in order:
