@@ -88,3 +88,41 @@ def rncp_grid(path: Path, rows: list[list[str]], spans: Sequence[tuple[tuple[int
     story = [Paragraph(t, _BODY) for t in intro] + ([Spacer(1, 10)] if intro else []) + [table]
     doc.build(story)
     return path
+
+
+# ---------------------------------------------------------------- REAC-like documents
+
+Styled = tuple[str, str, float]  # text, "b" for bold or "", size
+
+
+def reac_pdf(path: Path, pages: Sequence[Sequence[Styled | None]], footer: dict[str, str]) -> Path:
+    """Pages of lines from the top (None = a blank line), a footer table on every page."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    w, h = A4
+    labels = list(footer)
+    for n, page in enumerate(pages, start=1):
+        top = 72.0
+        for item in page:
+            if item is None:
+                top += 11.5
+                continue
+            text, weight, size = item
+            font = "Vera-Bold" if weight == "b" else "Vera"
+            c.setFont(font, size)
+            x = (w - c.stringWidth(text, font, size)) / 2 if weight == "b" and size >= 12 else 72
+            c.drawString(x, h - top - size, text)
+            top += 11.5 if size <= 10 else size + 8
+        # the footer table: labels row, values row, ruled
+        c.setFont("Vera", 6)
+        values = [footer[k] if k != "Page" else f"{n}/{len(pages)}" for k in labels]
+        widths = [max(c.stringWidth(a, "Vera", 6), c.stringWidth(b, "Vera", 6)) + 12 for a, b in zip(labels, values)]
+        xs = [40.0]
+        for width in widths:
+            xs.append(xs[-1] + width)
+        for x, label, value in zip(xs, labels, values):
+            c.drawString(x + 4, 50, label)
+            c.drawString(x + 4, 38, value)
+        c.grid(xs, [60, 47, 34])
+        c.showPage()
+    c.save()
+    return path

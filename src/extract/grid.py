@@ -148,7 +148,27 @@ def find_grid(page: PageLayout, min_cols: int = 3) -> PageGrid | None:
     inner = [s for s in vs if bounds[0] + DOUBLE_RULE < (s.x0 + s.x1) / 2 < bounds[-1] - DOUBLE_RULE]
     full_rows = []
     for a, b in zip(wide, wide[1:]):
-        mid = (a + b) / 2
-        if b - a > 4 and not any(s.top < mid < s.bottom for s in inner):
+        # A full-width row: no inner boundary is ruled along a real part of the band (rulings
+        # may be drawn in short pieces, so their coverage is summed per boundary).
+        crossed = any(
+            sum(max(0.0, min(s.bottom, b) - max(s.top, a)) for s in inner
+                if abs((s.x0 + s.x1) / 2 - x) <= DOUBLE_RULE) > 0.3 * (b - a)
+            for x in bounds[1:-1]
+        )
+        if b - a > 4 and not crossed:
             full_rows.append((a, b))
     return PageGrid(page.number, bounds, top, bottom, rules, full_rows, page.words, page.segments)
+
+
+def find_grids(page: PageLayout, min_cols: int = 3) -> list[PageGrid]:
+    """Every ruled grid of a page, top to bottom (tables printed as separate blocks)."""
+    grids: list[PageGrid] = []
+    segments = list(page.segments)
+    while True:
+        sub = PageLayout(page.number, page.width, page.height, page.words, segments)
+        grid = find_grid(sub, min_cols)
+        if grid is None:
+            break
+        grids.append(grid)
+        segments = [s for s in segments if s.bottom < grid.top - 1 or s.top > grid.bottom + 1]
+    return sorted(grids, key=lambda g: g.top)

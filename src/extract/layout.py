@@ -261,8 +261,8 @@ def ruling_segments(page: object) -> list[Segment]:
             segs += [Segment(x0, top, x1, top), Segment(x0, bottom, x1, bottom),
                      Segment(x0, top, x0, bottom), Segment(x1, top, x1, bottom)]
     for c in page.curves:  # type: ignore[attr-defined]
-        pts = c.get("pts") or []
-        if len(pts) == 2 and c.get("stroke"):
-            (ax, ay), (bx, by) = pts
-            segs.append(Segment(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+        # Paths drawn as straight strokes (some writers repeat points): thin bounding box.
+        x0, top, x1, bottom = float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])
+        if (c.get("stroke") or c.get("fill")) and (x1 - x0 <= THIN or bottom - top <= THIN):
+            segs.append(Segment(x0, top, x1, bottom))
     return segs

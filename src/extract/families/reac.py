@@ -18,6 +18,7 @@ from datetime import date
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
+from extract.grid import PageGrid, find_grids
 from extract.layout import Line, group_lines
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
@@ -237,6 +238,50 @@ def _pages(lines: list[Line]) -> list[int]:
     return sorted({ln.page for ln in lines})
 
 
+# ---------------------------------------------------------------- synoptic table
+
+
+def synoptic_table(doc: Document) -> dict[str, str]:
+    """CP number -> AT number, read from the ruled 'Vue synoptique' table.
+
+    The AT number sits in a merged cell of its column; the CP numbers printed beside that cell
+    (in the CP number column) belong to it.
+    """
+    for page in doc.pages:
+        lines = doc.content_lines(page)
+        if not any("SYNOPTIQUE" in fold(ln.text) for ln in lines[:5]):
+            continue
+        heads = {}
+        for w in sorted(page.words, key=lambda w: w.top):  # the column headers come first
+            if fold(w.text) in ("AT", "CP"):
+                heads.setdefault(fold(w.text), w)
+        if len(heads) < 2:
+            continue
+        mapping: dict[str, str] = {}
+        for grid in find_grids(page, min_cols=2):
+            at_col, cp_col = grid.col_of(heads["AT"].xc), grid.col_of(heads["CP"].xc)
+            if at_col is None or cp_col is None or at_col == cp_col:
+                continue
+            below = [y for y in grid.rules[at_col] if y > heads["AT"].bottom]
+            data_top = min(below) if below else grid.top
+            mapping.update(_synoptic_block(grid, at_col, cp_col, data_top))
+        if mapping:
+            return mapping
+    return {}
+
+
+def _synoptic_block(grid: PageGrid, at_col: int, cp_col: int, data_top: float) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for cell in grid.cells(at_col, data_top):
+        at = next((w.text for ln in cell.lines for w in ln.words if w.text.isdigit()), None)
+        if at is None:
+            continue
+        for w in grid.words_in(grid.bounds[cp_col], cell.top, grid.bounds[cp_col + 1], cell.bottom):
+            if w.text.isdigit():
+                mapping[w.text] = at
+    return mapping
+
+
 # ---------------------------------------------------------------- metadata
 
 
@@ -257,9 +302,8 @@ def footer_table(doc: Document) -> dict[str, str]:
         if len(labels) < 2:
             continue
         label_top = labels[0].top
-        header = [ln for ln in rows if abs(ln.top - label_top) < 3 or (ln.top > label_top and ln.top - label_top < 12 and not any(ch.isdigit() for ch in ln.text) and fold(ln.text) not in {"REAC", "RE"} and ln.text.isalpha() is False and False)]
-        header = [ln for ln in rows if ln.top <= label_top + 12 and not any(c.isdigit() for c in ln.text) and ln.top >= label_top - 3]
-        values = [ln for ln in rows if ln.top > label_top + 3 and ln not in header]
+        header = [ln for ln in rows if abs(ln.top - label_top) < 3]  # the labels' baseline
+        values = [ln for ln in rows if ln.top > label_top + 3]
         out: dict[str, str] = {}
         for h in header:
             below = [v for v in values if v.top > h.top and min(v.x1, h.x1) - max(v.x0, h.x0) > -2]
@@ -326,11 +370,20 @@ def extract(doc: Document) -> FamilyResult:
         return FamilyResult(builder.doc_key, cert, builder)
 
     at_keys: list[tuple[str, list[str]]] = []  # (AT key, CP titles listed in its fiche)
+    at_by_number: dict[str, str] = {}
     for s in sections:
         if s.kind == "at":
-            at_keys.append(_emit_at(builder, s, m))
+            key, listed = _emit_at(builder, s, m)
+            at_keys.append((key, listed))
+            if s.number:
+                at_by_number[s.number] = key
     cps = [s for s in sections if s.kind == "cp"]
-    _emit_cps(builder, cps, at_keys, m)
+    synoptic = synoptic_table(doc)
+    if synoptic and len(synoptic) != len(cps):
+        builder.warn("synoptic_count", f"the synoptic table lists {len(synoptic)} CP, the document has {len(cps)} CP fiches")
+    elif not synoptic:
+        builder.info("no_synoptic", "no synoptic table read: CP parents come from the AT fiches' lists")
+    _emit_cps(builder, cps, at_keys, m, {cp: at_by_number[at] for cp, at in synoptic.items() if at in at_by_number})
     for s in sections:
         if s.kind == "transversal":
             _emit_transversal(builder, s, m)
@@ -365,8 +418,10 @@ def _emit_at(b: RecordBuilder, s: Section, m: Metrics) -> tuple[str, list[str]]:
     return key, listed
 
 
-def _emit_cps(b: RecordBuilder, cps: list[Section], ats: list[tuple[str, list[str]]], m: Metrics) -> None:
-    # Parent AT: the AT fiche that lists the CP's title; else the AT whose list count covers it.
+def _emit_cps(b: RecordBuilder, cps: list[Section], ats: list[tuple[str, list[str]]], m: Metrics,
+              synoptic: dict[str, str]) -> None:
+    # Parent AT: the synoptic table's row; else the AT fiche that lists the CP's title; else the
+    # AT whose list count covers it.
     by_title = {normalize_text(t).lower(): k for k, titles in ats for t in titles}
     quota = [(k, len(titles)) for k, titles in ats]
     slot = 0
@@ -374,7 +429,7 @@ def _emit_cps(b: RecordBuilder, cps: list[Section], ats: list[tuple[str, list[st
     for s in cps:
         title_lines, body = _title_and_body(s.lines, m)
         title = join_wrapped([ln.text for ln in title_lines]) or None
-        parent = by_title.get(normalize_text(title or "").lower())
+        parent = synoptic.get(s.number or "") or by_title.get(normalize_text(title or "").lower())
         if parent is None and quota:
             while slot < len(quota) - 1 and used >= quota[slot][1]:
                 slot, used = slot + 1, 0
