@@ -315,7 +315,49 @@ def footer_table(doc: Document) -> dict[str, str]:
     return {}
 
 
-def certification(doc: Document, footer: dict[str, str], preamble: list[Line]) -> Certification:
+SECTION_SKIP = re.compile(r"^(SOMMAIRE|VUE SYNOPTIQUE)")
+
+
+def certification_sections(preamble: list[Line], others: list[Section], m: Metrics) -> dict[str, str]:
+    """Rubriques outside the fiches, keyed by their heading as printed (cover and contents excluded)."""
+    sections: dict[str, list[Line]] = {}
+    current: str | None = None
+    blocks = [preamble] + [s.header + s.lines for s in others if not SECTION_SKIP.match(fold(s.header[0].text))]
+    for block in blocks:
+        for ln in block:
+            if TOC_LEADER.search(ln.text):
+                continue
+            heading = _is_subheading(ln, m) or (ln.bold and ln.size < m.body_size - 0.5)
+            if heading:
+                current = ln.text
+                sections.setdefault(current, [])
+            elif current is not None and ln.size < m.body_size + 1.5:
+                sections[current].append(ln)
+            elif ln.size >= m.body_size + 1.5 or FICHE_OTHER.match(fold(ln.text)):
+                current = None  # a page title ends the rubrique
+    out = {}
+    for heading, lines in sections.items():
+        entries = parse_entries(lines, right_edge=m.right, justified=True) if lines else []
+        out[heading] = "\n".join(e.text for e in entries if e.text)
+    return out
+
+
+def _nsf_rome(sections: dict[str, str]) -> tuple[list[LabelledCode], list[LabelledCode]]:
+    nsf: list[LabelledCode] = []
+    rome: list[LabelledCode] = []
+    for heading, text in sections.items():
+        for line in text.splitlines():
+            m = re.match(r"^(\d{3}[a-z]{1,2})(?:-[a-z])?\s*-\s*(.+)$", line.strip())
+            if m:
+                nsf.append(LabelledCode(code=m.group(1), label=m.group(2).strip()))
+            if "ROME" in fold(heading):
+                r = re.match(r"^([A-N]\d{4})\s*[-–]?\s*(.+)$", line.strip())
+                if r:
+                    rome.append(LabelledCode(code=r.group(1), label=r.group(2).strip()))
+    return nsf, rome
+
+
+def certification(doc: Document, footer: dict[str, str], sections: dict[str, str]) -> Certification:
     cover = doc.content_lines(doc.pages[0])
     big = [ln for ln in cover if ln.size >= 14]
     title = level = None
@@ -335,11 +377,7 @@ def certification(doc: Document, footer: dict[str, str], preamble: list[Line]) -
         codes.append(Code(value=footer["SIGLE"], scheme="reac_sigle"))
     if footer.get("MILLESIME"):
         codes.append(Code(value=footer["MILLESIME"], scheme="reac_millesime"))
-    text = "\n".join(ln.text for p in doc.pages[:12] for ln in doc.content_lines(p))
-    nsf = [LabelledCode(code=m.group(1), label=m.group(2).strip())
-           for m in re.finditer(r"\b(\d{3}[a-z])\s*[-–]\s*[a-z]?\s*[-–]?\s*([^\n,;]+)", text)][:3]
-    rome = [LabelledCode(code=m.group(1), label=m.group(2).strip())
-            for m in re.finditer(r"\b([A-N]\d{4})\s*[-–]?\s*([^\n]*)", text)][:5]
+    nsf, rome = _nsf_rome(sections)
     return Certification(
         title=title,
         codes=codes,
@@ -347,6 +385,7 @@ def certification(doc: Document, footer: dict[str, str], preamble: list[Line]) -
         dates={"validation": _iso(footer.get("DATE DE VALIDATION")), "update": _iso(footer.get("DATE DE MISE A JOUR"))},
         nsf=nsf,
         rome=rome,
+        sections=sections,
     )
 
 
@@ -358,7 +397,7 @@ def extract(doc: Document) -> FamilyResult:
     m = measure(doc, lines)
     footer = footer_table(doc)
     preamble, sections = split_sections(lines, {p.number: p.width for p in doc.pages})
-    cert = certification(doc, footer, preamble)
+    cert = certification(doc, footer, certification_sections(preamble, [s for s in sections if s.kind == "other"], m))
     code = footer.get("CODE TITRE") or _find(r"\bTP\s*-?\s*\d{5}\b", doc)
     millesime = footer.get("MILLESIME") or "00"
     builder = RecordBuilder(f"reac:{(code or doc.path.stem).replace(' ', '')}@{millesime}", extractor="reac")
