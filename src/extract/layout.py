@@ -112,6 +112,24 @@ class Segment:
         return (self.x1 - self.x0) >= (self.bottom - self.top)
 
 
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A drawn rectangle or closed shape (coloured panel, framed cell) that groups content."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    filled: bool
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
+
+    @property
+    def area(self) -> float:
+        return (self.x1 - self.x0) * (self.bottom - self.top)
+
+
 @dataclass(slots=True)
 class PageLayout:
     number: int  # 1-based physical page number
@@ -120,6 +138,7 @@ class PageLayout:
     words: list[Word]
     segments: list[Segment] = field(default_factory=list)
     furniture: set[int] = field(default_factory=set)  # indexes of words that are page furniture
+    boxes: list[Box] = field(default_factory=list)
 
     def content_words(self) -> list[Word]:
         return [w for i, w in enumerate(self.words) if i not in self.furniture]
@@ -195,17 +214,57 @@ def _is_white(color: object) -> bool:
     return False
 
 
+def _char_key(text: str, x0: float, top: float) -> tuple[str, float, float]:
+    return (text, round(x0, 1), round(top, 1))
+
+
+def occluded_chars(page: object) -> set[tuple[str, float, float]]:
+    """Glyphs painted over by an opaque fill drawn later in the content stream (hidden text)."""
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTRect
+
+    height = float(page.height)  # type: ignore[attr-defined]
+    chars: list[tuple[int, tuple[str, float, float], float, float]] = []
+    fills: list[tuple[int, float, float, float, float]] = []
+    order = 0
+
+    def walk(objs: object) -> None:
+        nonlocal order
+        for o in objs:  # type: ignore[attr-defined]
+            order += 1
+            if isinstance(o, LTChar):
+                top = height - o.y1
+                chars.append((order, _char_key(o.get_text(), o.x0, top), (o.x0 + o.x1) / 2, height - (o.y0 + o.y1) / 2))
+            elif isinstance(o, (LTRect, LTCurve)) and o.fill and (o.x1 - o.x0) > THIN and (o.y1 - o.y0) > THIN:
+                fills.append((order, o.x0, height - o.y1, o.x1, height - o.y0))
+            elif isinstance(o, LTFigure):
+                walk(o)  # a form's content is painted where the form is used
+
+    walk(page.layout)  # type: ignore[attr-defined]
+    if not fills:
+        return set()
+    hidden = set()
+    for ordc, key, cx, cy in chars:
+        if any(ordf > ordc and x0 <= cx <= x1 and t <= cy <= b for ordf, x0, t, x1, b in fills):
+            hidden.add(key)
+    return hidden
+
+
 def read_page(page: object, number: int) -> PageLayout:
     """Extract the layout of one pdfplumber page (parsed once, shared by every stage)."""
+    hidden = occluded_chars(page)
     dark_fills = [
         (r["x0"], r["top"], r["x1"], r["bottom"])
-        for r in page.rects  # type: ignore[attr-defined]
+        for r in [*page.rects, *page.curves]  # type: ignore[attr-defined]
         if r.get("fill") and not _is_white(r.get("non_stroking_color"))
     ]
 
     def visible(obj: dict) -> bool:
         # Invisible (white-on-white) text is furniture; white text on a dark box is content.
-        if obj.get("object_type") != "char" or not _is_white(obj.get("non_stroking_color")):
+        if obj.get("object_type") != "char":
+            return True
+        if hidden and _char_key(obj["text"], obj["x0"], obj["top"]) in hidden:
+            return False
+        if not _is_white(obj.get("non_stroking_color")):
             return True
         xc = (obj["x0"] + obj["x1"]) / 2
         yc = (obj["top"] + obj["bottom"]) / 2
@@ -239,7 +298,22 @@ def read_page(page: object, number: int) -> PageLayout:
         height=float(page.height),  # type: ignore[attr-defined]
         words=words,
         segments=ruling_segments(page),
+        boxes=panel_boxes(page),
     )
+
+
+def panel_boxes(page: object) -> list[Box]:
+    """Rectangles and closed shapes big enough to frame text (not rulings, not the page itself)."""
+    pw, ph = float(page.width), float(page.height)  # type: ignore[attr-defined]
+    out: set[Box] = set()
+    for r in [*page.rects, *page.curves]:  # type: ignore[attr-defined]
+        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        if x1 - x0 < 20 or bottom - top < 12 or (x1 - x0 > 0.95 * pw and bottom - top > 0.95 * ph):
+            continue
+        if not (r.get("fill") or r.get("stroke")):
+            continue
+        out.add(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), bool(r.get("fill"))))
+    return sorted(out, key=lambda b: (b.top, b.x0))
 
 
 THIN = 3.0  # a filled rectangle thinner than this is drawn as a ruling
