@@ -114,9 +114,9 @@ def _cluster(values: list[tuple[float, float]], tol: float) -> list[tuple[float,
     return [(c, w) for c, w, _, _ in _cluster_extents(values, tol)]
 
 
-def find_grid(page: PageLayout, min_cols: int = 3) -> PageGrid | None:
+def find_grid(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VERTICAL) -> PageGrid | None:
     """The main ruled grid of a page (the one with the most vertical ruling), or None."""
-    vs = [s for s in page.segments if not s.horizontal and s.bottom - s.top >= MIN_VERTICAL]
+    vs = [s for s in page.segments if not s.horizontal and s.bottom - s.top >= min_vertical]
     if len(vs) < min_cols + 1:
         return None
     # The grid spans the vertical range of its longest rulings; other boxes on the page are ignored.
@@ -160,13 +160,13 @@ def find_grid(page: PageLayout, min_cols: int = 3) -> PageGrid | None:
     return PageGrid(page.number, bounds, top, bottom, rules, full_rows, page.words, page.segments)
 
 
-def find_grids(page: PageLayout, min_cols: int = 3) -> list[PageGrid]:
+def find_grids(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VERTICAL) -> list[PageGrid]:
     """Every ruled grid of a page, top to bottom (tables printed as separate blocks)."""
     grids: list[PageGrid] = []
     segments = list(page.segments)
     while True:
         sub = PageLayout(page.number, page.width, page.height, page.words, segments)
-        grid = find_grid(sub, min_cols)
+        grid = find_grid(sub, min_cols, min_vertical)
         if grid is None:
             break
         grids.append(grid)

@@ -293,8 +293,44 @@ def _iso(text: str | None) -> date | None:
     return date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
 
 
+FOOTER_SYNONYMS = {
+    "LIBELLE ABREGE": "SIGLE",
+    "CODE TITRE PROFESSIONNEL": "CODE TITRE",
+    "VERSION": "MILLESIME",
+}
+
+
 def footer_table(doc: Document) -> dict[str, str]:
-    """The footer table's values by label (SIGLE, Code titre, Millésime, dates...)."""
+    """The footer table's values by label (SIGLE, Code titre, Millésime, dates...).
+
+    Read from the footer's rulings when it is a ruled table (label above value in each cell),
+    else from the label row's baseline. Older label sets are mapped to the current ones.
+    """
+    from extract.layout import PageLayout as _PL
+
+    for p in doc.pages:
+        band = p.height * 0.82
+        segs = [sg for sg in p.segments if sg.top >= band]
+        if not segs:
+            continue
+        sub = _PL(p.number, p.width, p.height, [w for w in p.words if w.top >= band], segs)
+        grid = find_grids(sub, min_cols=3, min_vertical=5.0)  # footer rulings come in short pieces
+        if not grid:
+            continue
+        g = grid[-1]
+        mid = sorted({round(y, 1) for r in g.rules for y in r if g.top + 2 < y < g.bottom - 2})
+        if not mid:
+            continue
+        split = mid[0]
+        out: dict[str, str] = {}
+        for c in range(g.ncols):
+            label = " ".join(ln.text for ln in g.lines_in(g.bounds[c], g.top - 1, g.bounds[c + 1], split))
+            value = " ".join(ln.text for ln in g.lines_in(g.bounds[c], split, g.bounds[c + 1], g.bottom + 1))
+            key = fold(label).strip()
+            if key and value:
+                out[FOOTER_SYNONYMS.get(key, key)] = value
+        if "CODE TITRE" in out:
+            return out
     for p in doc.pages:
         words = [p.words[i] for i in sorted(p.furniture)]
         rows = group_lines(words, p.number, split_gap=1.5)
