@@ -17,6 +17,7 @@ from extract.classify import classify_text
 from extract.document import Document, read_document
 from extract.errors import ExtractError
 from extract.families import FamilyResult, generic
+from extract.links import exact_matches
 from extract.outputs import atomic_write_text, dumps, write_referential
 from extract.pdf_reading import Limits, sha256_file
 from extract.schema import Referential, Source
@@ -159,6 +160,8 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     report = RunReport(documents=list(results))
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
+    outputs = [load_json(Path(d.output)) for d in report.documents if d.output and Path(d.output).is_file()]
+    atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
     if golden_dir is not None and golden_dir.is_dir():
         outputs = {d.doc: Path(d.output) for d in report.documents if d.output}
         report.scorecard = score_outputs(outputs, golden_dir)
