@@ -14,14 +14,39 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import as_completed
 
+from extract.download import fetch
+from extract.errors import ExtractError, TransientError
 from extract.pdf_reading import Limits
-from extract.pipeline import DocResult, RunReport, finish_run, process_pdf, resolve_sources
+from extract.pipeline import (DocResult, RunReport, download_failure, finish_run, is_url, process_pdf,
+                              resolve_sources)
 
 
-@task(name="extract-pdf", retries=0, task_run_name="extract {path.name}")
-def extract_pdf(path: Path, out_dir: Path, limits: Limits, force: bool) -> dict[str, Any]:
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a download only when the network failed, never when the content is bad."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="fetch-pdf", retries=2, retry_delay_seconds=1, retry_condition_fn=_transient)
+def fetch_pdf(url: str, download_dir: Path) -> Path:
+    return fetch(url, download_dir)
+
+
+@task(name="extract-pdf", retries=0, task_run_name="extract {path}")
+def extract_pdf(path: str | Path, out_dir: Path, limits: Limits, force: bool) -> dict[str, Any]:
     # Extraction is deterministic: a failure is reported, never retried.
-    return asdict(process_pdf(path, out_dir, limits, force))
+    if is_url(path):
+        try:
+            local = fetch_pdf(str(path), out_dir / "downloads")
+        except (ExtractError, TransientError) as e:
+            return asdict(download_failure(str(path), e))
+        return asdict(process_pdf(local, out_dir, limits, force))
+    return asdict(process_pdf(Path(path), out_dir, limits, force))
 
 
 @flow(name="ingest", log_prints=True)
@@ -40,7 +65,7 @@ def ingest(
 
 
 def _ingest(
-    paths: list[Path],
+    paths: list[str | Path],
     out: Path,
     golden: Path | None,
     limits: Limits,
@@ -48,14 +73,11 @@ def _ingest(
     on_done: Callable[[DocResult], None] | None,
 ) -> RunReport:
     out.mkdir(parents=True, exist_ok=True)
-    futures = extract_pdf.map(paths, out_dir=out, limits=limits, force=force)
-    by_path: dict[str, DocResult] = {}
-    for fut in as_completed(futures):
-        r = DocResult(**fut.result())
-        by_path[r.path] = r
+    futures = list(extract_pdf.map(paths, out_dir=out, limits=limits, force=force))
+    for fut in as_completed(futures):  # progress as documents finish
         if on_done:
-            on_done(r)
-    results = [by_path[str(p)] for p in paths]
+            on_done(DocResult(**fut.result()))
+    results = [DocResult(**fut.result()) for fut in futures]  # report in input order
     report = finish_run(results, out, golden)
     if report.scorecard and report.scorecard["documents"]:
         create_table_artifact(

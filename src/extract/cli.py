@@ -28,6 +28,8 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_pages=args.max_pages,
         max_bytes=int(args.max_mb * 1024 * 1024),
         max_seconds=args.max_seconds,
+        max_memory_mb=args.max_memory_mb,
+        guarded=not args.no_guard,
     )
 
 
@@ -80,7 +82,7 @@ def _print_run(report: object, out_dir: Path) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from extract.pipeline import finish_run, process_pdf, resolve_sources
+    from extract.pipeline import finish_run, process_source, resolve_sources
 
     out_dir, golden = Path(args.out), Path(args.golden) if args.golden else None
     try:
@@ -98,7 +100,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             out_dir.mkdir(parents=True, exist_ok=True)
             results = []
             for p in paths:
-                r = process_pdf(p, out_dir, limits, args.force)
+                r = process_source(p, out_dir, limits, args.force)
                 results.append(r)
                 advance(r)
             report = finish_run(results, out_dir, golden)
@@ -168,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "errors.json (unreadable files, with a hint) and, with --golden, scorecard.json. "
         "Exit code 0 when every file was extracted, 2 when the run was partial.",
     )
-    p.add_argument("source", help="a folder of PDFs, a glob ('raw_pdfs/*.pdf'), one PDF, or a manifest file (one path per line)")
+    p.add_argument("source", help="a folder of PDFs, a glob ('raw_pdfs/*.pdf'), one PDF, or a manifest file (one path or http(s) URL per line)")
     p.add_argument("--out", default="output", help="output folder (default: output)")
     p.add_argument("--golden", default=None, help="folder of golden JSON files named <pdf stem>.json")
     p.add_argument("--no-prefect", action="store_true", help="run the library directly, without Prefect")
@@ -176,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=int, default=Limits.max_pages, help="refuse documents with more pages (default: %(default)s)")
     p.add_argument("--max-seconds", type=float, default=Limits.max_seconds, help="time limit per document (default: %(default)s)")
     p.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="size limit per file in MB (default: %(default)s)")
+    p.add_argument("--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory limit per document in MB (default: %(default)s)")
+    p.add_argument("--no-guard", action="store_true", help="extract in this process, without the time and memory guard")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_ingest)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 
 class ExtractError(Exception):
     """A deterministic failure on one input: reported, never retried."""
@@ -38,3 +40,24 @@ class NeedsOCR(ExtractError):
 
 class TransientError(Exception):
     """A failure worth retrying (network download)."""
+
+
+def caused_by(e: BaseException, predicate: Callable[[BaseException], bool]) -> bool:
+    """Does e, or an exception it wraps (cause, context, or argument), satisfy predicate?
+
+    Parsers wrap each other's errors (pdfplumber around pdfminer around zlib)."""
+    seen: set[int] = set()
+    stack: list[object] = [e]
+    while stack:
+        x = stack.pop()
+        if id(x) in seen or not isinstance(x, BaseException):
+            continue
+        seen.add(id(x))
+        if predicate(x):
+            return True
+        stack += [x.__cause__, x.__context__, *x.args]
+    return False
+
+
+def is_memory_error(e: BaseException) -> bool:
+    return caused_by(e, lambda x: isinstance(x, MemoryError) or "unable to allocate" in str(x).lower())

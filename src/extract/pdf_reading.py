@@ -10,7 +10,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
-from extract.errors import InputError, LimitExceeded
+from extract.errors import InputError, LimitExceeded, caused_by
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Limits:
     # A4 is 595 x 842 pt; anything beyond 20x that in a dimension is not a référentiel page.
     max_page_side_pt: float = 14400.0
     max_seconds: float = 120.0
+    max_memory_mb: float = 1500.0
+    # Run each extraction in a child process under the time and memory limits above.
+    guarded: bool = True
 
 
 def sha256_file(path: Path) -> str:
@@ -52,18 +55,17 @@ def check_bytes(path: Path, limits: Limits) -> None:
         )
 
 
+def _is_password_error(e: BaseException) -> bool:
+    return caused_by(e, lambda x: isinstance(x, PDFPasswordIncorrect) or "password" in str(x).lower())
+
+
 def open_pdf(path: Path, limits: Limits = Limits()) -> pdfplumber.PDF:
     """Open a PDF for reading, or raise an InputError/LimitExceeded that says what to do."""
     check_bytes(path, limits)
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as e:
-        raise InputError(
-            f"{path.name} is encrypted with a password",
-            hint="Ask the publisher for an unprotected copy, or decrypt it (qpdf --decrypt) first.",
-        ) from e
     except (PDFSyntaxError, Exception) as e:  # pdfminer raises many types on corrupt files
-        if "password" in str(e).lower() or type(e).__name__.startswith("PDFPassword"):
+        if _is_password_error(e):
             raise InputError(
                 f"{path.name} is encrypted with a password",
                 hint="Ask the publisher for an unprotected copy, or decrypt it (qpdf --decrypt) first.",

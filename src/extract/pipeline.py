@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import json
+import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Any, Callable, Iterable
 from extract import __version__
 from extract.classify import classify_text
 from extract.document import Document, read_document
-from extract.errors import ExtractError
+from extract.download import fetch
+from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
+from extract.guard import run_guarded
 from extract.links import exact_matches
 from extract.outputs import atomic_write_text, dumps, write_referential
 from extract.pdf_reading import Limits, sha256_file
@@ -83,7 +86,11 @@ def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: boo
     """Extract one PDF and write `<out_dir>/<stem>.json`; never raises for a bad input."""
     res = DocResult(doc=path.stem, path=str(path), status="failed")
     try:
-        ref = extract_document(path, limits)
+        if limits.guarded:
+            ref = run_guarded(extract_document, (path, limits), seconds=limits.max_seconds,
+                              max_mb=limits.max_memory_mb, what=path.name)
+        else:
+            ref = extract_document(path, limits)
     except ExtractError as e:
         res.message = str(e)
         res.error = _error_record(path, e.stage, str(e), e.hint)
@@ -112,8 +119,28 @@ def _error_record(path: Path, stage: str, message: str, hint: str) -> dict[str, 
     return {"file": str(path), "sha256": digest, "stage": stage, "message": message, "hint": hint}
 
 
+def is_url(item: str | Path) -> bool:
+    return isinstance(item, str) and "://" in item
+
+
+def fetch_source(item: str | Path, download_dir: Path, attempts: int = 3) -> Path:
+    """A local path as is; a URL downloaded (transient failures retried a few times)."""
+    if not is_url(item):
+        return Path(item)
+    for attempt in range(1, attempts + 1):
+        try:
+            return fetch(str(item), download_dir)
+        except TransientError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")
+
+
 def resolve_sources(source: str | Path) -> list[Path]:
-    """A folder, a glob, a single PDF, or a manifest file (one path per line, # comments)."""
+    """A folder, a glob, a single PDF, or a manifest file (one path or URL per line, # comments).
+
+    URLs are returned as strings and fetched by the run (see fetch_source)."""
     s = str(source)
     p = Path(s)
     if p.is_dir():
@@ -128,10 +155,8 @@ def resolve_sources(source: str | Path) -> list[Path]:
             if not line:
                 continue
             if "://" in line:
-                raise ExtractError(
-                    f"manifest {p.name}: URL sources ({line}) are not supported yet",
-                    hint="Download the file and list its local path.",
-                )
+                paths.append(line)  # type: ignore[arg-type]  # a URL, fetched by the run
+                continue
             q = Path(line)
             paths.append(q if q.is_absolute() else base / q)
         return paths
@@ -186,12 +211,29 @@ def run_batch(
 ) -> RunReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for path in resolve_sources(source):
-        r = process_pdf(path, out_dir, limits, force)
+    for item in resolve_sources(source):
+        r = process_source(item, out_dir, limits, force)
         results.append(r)
         if on_done:
             on_done(r)
     return finish_run(results, out_dir, golden_dir)
+
+
+def process_source(item: str | Path, out_dir: Path, limits: Limits = Limits(), force: bool = False) -> DocResult:
+    """process_pdf for a path or a URL; a failed download is one error record like any other."""
+    try:
+        path = fetch_source(item, out_dir / "downloads")
+    except (ExtractError, TransientError) as e:
+        return download_failure(str(item), e)
+    return process_pdf(path, out_dir, limits, force)
+
+
+def download_failure(url: str, e: Exception) -> DocResult:
+    name = url.rstrip("/").rsplit("/", 1)[-1] or url
+    res = DocResult(doc=Path(name).stem, path=url, status="failed", message=str(e))
+    res.error = {"file": url, "sha256": None, "stage": getattr(e, "stage", "download"), "message": str(e),
+                 "hint": getattr(e, "hint", "") or "The server did not answer: retry later."}
+    return res
 
 
 def load_json(path: Path) -> dict[str, Any]:

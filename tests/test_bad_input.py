@@ -1,0 +1,228 @@
+"""Bad and hostile input: every file gets a clear error record, the batch goes on, nothing good is
+overwritten with something worse."""
+
+import http.server
+import json
+import random
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from conftest import RAW
+from extract.download import DownloadLimits, fetch, safe_name
+from extract.errors import InputError, LimitExceeded, TransientError
+from extract.pdf_reading import Limits
+from extract.pipeline import process_pdf, run_batch
+from pdfgen import pdf_with_pages
+
+
+def _encrypted(path: Path, user_password: str) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt=user_password or " ")
+    if not user_password:
+        from reportlab.lib import pdfencrypt
+
+        c = canvas.Canvas(str(path), pagesize=A4,
+                          encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner-secret"))
+    c.drawString(72, 700, "Référentiel de compétences - Bloc de compétences n° 1")
+    c.showPage()
+    c.save()
+    return path
+
+
+def _scanned(path: Path) -> Path:
+    from PIL import Image
+
+    img = path.with_suffix(".png")
+    Image.new("RGB", (400, 300), (240, 240, 240)).save(img)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(str(img), 50, 400, 400, 300)
+    c.showPage()
+    c.save()
+    return path
+
+
+def _bomb(path: Path, megabytes: int = 600) -> Path:
+    """A valid PDF whose one content stream inflates to `megabytes` of data."""
+    stream = zlib.compress(b"0 0 m\n" * (megabytes * 1024 * 1024 // 6), 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def _error(tmp_path: Path, pdf: Path, limits: Limits = Limits()) -> dict:
+    r = process_pdf(pdf, tmp_path / "out", limits)
+    assert r.status == "failed" and r.error is not None, r
+    assert r.error["hint"] and r.error["sha256"] and r.error["stage"]
+    return r.error
+
+
+def test_encrypted_with_empty_user_password_is_read(tmp_path):
+    r = process_pdf(_encrypted(tmp_path / "open.pdf", ""), tmp_path / "out")
+    assert r.status == "ok"
+    doc = json.loads(Path(r.output).read_text())
+    assert "Bloc de compétences" in " ".join(n["text"] for n in doc["nodes"])
+
+
+def test_encrypted_with_a_password_is_a_clear_error(tmp_path):
+    err = _error(tmp_path, _encrypted(tmp_path / "locked.pdf", "s3cret"))
+    assert "encrypted" in err["message"] and "password" in err["hint"].lower() + err["message"].lower()
+
+
+def test_scanned_pdf_without_text_layer_asks_for_ocr(tmp_path):
+    err = _error(tmp_path, _scanned(tmp_path / "scan.pdf"))
+    assert "no text layer" in err["message"] and "OCR" in err["hint"]
+    assert not (tmp_path / "out" / "scan.json").exists()
+
+
+def test_too_many_pages_is_refused_cleanly(tmp_path):
+    pages = [[(72, 100, f"page {i}")] for i in range(1000)]
+    err = _error(tmp_path, pdf_with_pages(tmp_path / "long.pdf", pages))
+    assert "1000 pages" in err["message"] and err["stage"] == "limits"
+
+
+def test_absurd_page_size_is_refused(tmp_path):
+    c = canvas.Canvas(str(tmp_path / "huge.pdf"), pagesize=(200000, 200000))
+    c.drawString(72, 100, "Bloc de compétences")
+    c.showPage()
+    c.save()
+    err = _error(tmp_path, tmp_path / "huge.pdf")
+    assert "over the" in err["message"] and err["stage"] == "limits"
+
+
+def test_decompression_bomb_hits_the_memory_limit(tmp_path):
+    err = _error(tmp_path, _bomb(tmp_path / "bomb.pdf"), Limits(max_memory_mb=400, max_seconds=60))
+    assert err["stage"] == "limits" and ("memory" in err["message"] or "stopped after" in err["message"])
+
+
+def test_slow_document_hits_the_time_limit(tmp_path):
+    err = _error(tmp_path, RAW / "reac-dwwm-tp01280-v04.pdf", Limits(max_seconds=0.5))
+    assert "stopped after" in err["message"]
+
+
+def test_a_worse_rerun_never_replaces_a_good_output(tmp_path, monkeypatch):
+    pdf = RAW / "rncp-webmarketing-communication-digitale.pdf"
+    good = process_pdf(pdf, tmp_path, Limits(guarded=False))
+    before = Path(good.output).read_bytes()
+    from extract.families import rncp
+
+    def broken(doc):
+        raise RuntimeError("simulated parser bug")
+
+    monkeypatch.setattr(rncp, "extract", broken)
+    worse = process_pdf(pdf, tmp_path, Limits(guarded=False))
+    assert worse.status == "kept_previous" and "kept the previous output" in worse.message
+    assert Path(good.output).read_bytes() == before
+    rejected = json.loads((tmp_path / f"{pdf.stem}.rejected.json").read_text())
+    assert any(d["code"] == "parser_failed" for d in rejected["diagnostics"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fuzzed_corpus_bytes_never_escape_as_exceptions(tmp_path, seed):
+    rng = random.Random(seed)
+    source = sorted(RAW.glob("*.pdf"))[seed % 14].read_bytes()
+    data = bytearray(source)
+    for _ in range(rng.randint(1, 40)):
+        i = rng.randrange(len(data))
+        data[i] = rng.randrange(256)
+    if seed % 3 == 0:
+        data = data[: rng.randrange(len(data))]
+    pdf = tmp_path / f"fuzz{seed}.pdf"
+    pdf.write_bytes(bytes(data))
+    r = process_pdf(pdf, tmp_path / "out", Limits(max_seconds=60))
+    assert r.status in ("ok", "failed")
+    if r.status == "failed":
+        assert r.error["message"] and r.error["hint"]
+
+
+# ---------------------------------------------------------------- downloads
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict = {}
+
+    def do_GET(self):  # noqa: N802
+        status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_downloads_checked_capped_and_safely_named(tmp_path, server):
+    pdf = (RAW / "rncp-chef-de-projet-digital.pdf").read_bytes()
+    _Handler.routes = {
+        "/ok.pdf": (200, {"Content-Disposition": 'attachment; filename="../../etc/passwd"'}, pdf),
+        "/error.pdf": (200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html>Erreur</html>"),
+        "/big.pdf": (200, {}, b"%PDF-1.4\n" + b"0" * 5000),
+        "/down.pdf": (503, {}, b"busy"),
+        "/gone.pdf": (404, {}, b"no"),
+    }
+    path = fetch(f"{server}/ok.pdf", tmp_path / "dl")
+    assert path.parent == tmp_path / "dl" and path.read_bytes() == pdf and ".." not in path.name
+    with pytest.raises(InputError, match="did not return a PDF"):
+        fetch(f"{server}/error.pdf", tmp_path / "dl")
+    with pytest.raises(LimitExceeded):
+        fetch(f"{server}/big.pdf", tmp_path / "dl", DownloadLimits(max_bytes=1000))
+    with pytest.raises(TransientError):
+        fetch(f"{server}/down.pdf", tmp_path / "dl")
+    with pytest.raises(InputError, match="404"):
+        fetch(f"{server}/gone.pdf", tmp_path / "dl")
+    with pytest.raises(TransientError):
+        fetch("http://127.0.0.1:1/nothing.pdf", tmp_path / "dl", DownloadLimits(timeout=2))
+
+
+def test_safe_names_never_leave_the_folder():
+    for url, disp in [("http://x/a/../../b.pdf", None), ("http://x/%2e%2e%2fetc%2fpasswd", None),
+                      ("http://x/doc", 'attachment; filename="..\\\\..\\\\win.ini"'), ("http://x/", None)]:
+        name = safe_name(url, disp)
+        assert "/" not in name and "\\" not in name and not name.startswith(".") and name.endswith(".pdf")
+
+
+def test_manifest_with_urls_runs_and_reports_download_errors(tmp_path, server):
+    _Handler.routes = {"/fiche.pdf": (200, {}, (RAW / "rncp-chef-de-projet-digital.pdf").read_bytes()),
+                       "/missing.pdf": (404, {}, b"")}
+    manifest = tmp_path / "sources.txt"
+    manifest.write_text(f"{server}/fiche.pdf\n{server}/missing.pdf\n{RAW / 'but-mmi-competences.pdf'}\n")
+    report = run_batch(manifest, tmp_path / "out")
+    assert [d.status for d in report.documents] == ["ok", "failed", "ok"]
+    errors = json.loads((tmp_path / "out" / "errors.json").read_text())
+    assert errors[0]["stage"] == "download" and "404" in errors[0]["message"]
+
+
+def test_prefect_retries_downloads_only_on_transient_failures():
+    from prefect.states import Failed
+
+    from flows.ingest import _transient, extract_pdf, fetch_pdf
+
+    assert fetch_pdf.retries == 2 and extract_pdf.retries == 0
+    assert _transient(None, None, Failed(data=TransientError("HTTP 503"))) is True
+    assert _transient(None, None, Failed(data=InputError("not a PDF"))) is False
