@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 from conftest import RAW
-from extract.pipeline import process_pdf, resolve_sources, run_batch
+from extract.pipeline import extract_document, process_pdf, resolve_sources, run_batch
 from extract.schema import Referential
 from pdfgen import pdf_with_pages
 
@@ -51,3 +51,25 @@ def test_manifest_and_glob_sources(tmp_path: Path):
     manifest.write_text(f"# two files\n{RAW / 'rncp-chef-de-projet-digital.pdf'}\n\n{RAW / 'but-mmi-competences.pdf'}\n")
     assert [p.name for p in resolve_sources(manifest)] == ["rncp-chef-de-projet-digital.pdf", "but-mmi-competences.pdf"]
     assert all(p.name.startswith("reac-") for p in resolve_sources(str(RAW / "reac-*.pdf")))
+
+
+def test_scorecard_meets_the_family_targets(corpus_outputs):
+    """The issues' accuracy targets, as a regression guard: RNCP/REAC/RE >= 0.98, BUT >= 0.95."""
+    from conftest import GOLDEN
+    from extract.scorecard import score_outputs
+
+    card = score_outputs(corpus_outputs, GOLDEN)
+    for d in card["documents"]:
+        target = 0.95 if d["doc"].startswith("but-") else 0.98
+        assert d["doc_key_ok"], d["doc"]
+        assert d["exact_node_f1"] >= target and d["relation_f1"] >= target, (d["doc"], d["exact_node_f1"], d["relation_f1"])
+
+
+def test_both_pdf_engines_read_the_same_document():
+    from extract.pdf_reading import Limits
+
+    for name in ("rncp-chef-de-projet-digital.pdf", "but-rt-cybersecurite.pdf"):
+        a = extract_document(RAW / name, Limits(engine="pdfium")).model_dump(mode="json")
+        b = extract_document(RAW / name, Limits(engine="pdfplumber")).model_dump(mode="json")
+        strip = lambda d: [(n["node_key"], n["text"], n["title"], n["items"]) for n in d["nodes"]]  # noqa: E731
+        assert strip(a) == strip(b) and a["relations"] == b["relations"], name

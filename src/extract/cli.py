@@ -30,6 +30,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_seconds=args.max_seconds,
         max_memory_mb=args.max_memory_mb,
         guarded=not args.no_guard,
+        engine=args.engine,
     )
 
 
@@ -180,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="size limit per file in MB (default: %(default)s)")
     p.add_argument("--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory limit per document in MB (default: %(default)s)")
     p.add_argument("--no-guard", action="store_true", help="extract in this process, without the time and memory guard")
+    p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default=Limits.engine,
+                   help="PDF reader: pdfium (fast, default) or pdfplumber (pure Python); same output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_ingest)

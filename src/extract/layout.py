@@ -26,6 +26,7 @@ class Word:
     font: str = ""
     size: float = 10.0
     upright: bool = True
+    space_before: bool = False  # a space character separated it from the previous word
 
     @property
     def bold(self) -> bool:
@@ -57,7 +58,7 @@ class Line:
         out = ""
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and w.x0 - prev.x1 > 0.15 * w.size:
+            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.15 * w.size):
                 out += " "
             out += w.text
             prev = w
@@ -193,7 +194,8 @@ def mark_underlines(lines: Sequence[Line], segments: Sequence[Segment]) -> None:
             continue
         covered = 0.0
         for s in hs:
-            if ln.bottom - 1 <= s.top <= ln.bottom + 3:
+            # Under the baseline: readers place the glyph bottom (descent) slightly differently.
+            if ln.bottom - max(1.0, 0.25 * ln.size) <= s.top <= ln.bottom + 3:
                 covered += max(0.0, min(s.x1, ln.x1) - max(s.x0, ln.x0))
         ln.underlined = covered >= 0.6 * width and covered <= 1.5 * width + 5
 

@@ -25,6 +25,8 @@ class Limits:
     max_memory_mb: float = 1500.0
     # Run each extraction in a child process under the time and memory limits above.
     guarded: bool = True
+    # pdfium (fast, C++) or pdfplumber (pdfminer, pure Python): both give the same layout data.
+    engine: str = "pdfium"
 
 
 def sha256_file(path: Path) -> str:
