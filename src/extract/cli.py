@@ -155,6 +155,61 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_referential(path: str) -> object:
+    from extract.schema import Referential
+
+    return Referential.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from extract.outputs import atomic_write_text, dumps
+
+    if args.format == "case":
+        from extract.case_export import to_case
+
+        text = dumps(to_case(_load_referential(args.input)))  # type: ignore[arg-type]
+        if args.out:
+            atomic_write_text(Path(args.out), text)
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    from extract.tables import write_tables
+
+    folder = Path(args.input)
+    if not folder.is_dir():
+        print(f"error: --format tables takes a run's output folder, not {args.input}", file=sys.stderr)
+        return EXIT_USAGE
+    for name, path in write_tables(folder, Path(args.out) if args.out else None).items():
+        print(f"wrote {path} and {path.with_suffix('.jsonl').name}")
+    return EXIT_OK
+
+
+def cmd_golden(args: argparse.Namespace) -> int:
+    from extract.golden_tools import check, draft
+    from extract.outputs import atomic_write_text, dumps
+
+    if args.action == "draft":
+        from extract.pipeline import extract_document
+
+        text = dumps(draft(extract_document(Path(args.path))))
+        out = Path(args.out) if args.out else None
+        if out:
+            atomic_write_text(out, text)
+            print(f"wrote {out}: correct it by hand against the PDF, then `rncp-extract golden check {out}`")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    status = EXIT_OK
+    for p in args.paths:
+        problems = check(json.loads(Path(p).read_text(encoding="utf-8")))
+        print(f"{p}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems[: args.limit]:
+            print(f"  - {problem}")
+        status = status if not problems else EXIT_PARTIAL
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rncp-extract",
@@ -198,6 +253,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--limit", type=int, default=200, help="at most this many differences (default: %(default)s)")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "export",
+        help="export one output as a CASE 1.1 package, or a run folder as flat tables",
+        description="--format case OUTPUT.json: a 1EdTech CASE 1.1 CFPackage (stdout or --out). "
+        "--format tables OUTPUT_DIR: nodes/relations as Parquet and JSONL across all documents.",
+    )
+    p.add_argument("input", help="an output JSON (case) or a run's output folder (tables)")
+    p.add_argument("--format", choices=("case", "tables"), required=True)
+    p.add_argument("--out", help="file (case) or folder (tables); default: stdout / the input folder")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "golden",
+        help="draft a golden from a PDF, or check golden files",
+        description="golden draft PDF [--out FILE]: the current output in the golden profile, to correct by "
+        "hand. golden check FILE...: keys unique, parents exist, positions contiguous, profile fields only.",
+    )
+    gsub = p.add_subparsers(dest="action", required=True)
+    g = gsub.add_parser("draft", help="write a golden-profile draft from the current extraction")
+    g.add_argument("path", help="the PDF")
+    g.add_argument("--out", help="where to write it (default: stdout)")
+    g = gsub.add_parser("check", help="validate golden files")
+    g.add_argument("paths", nargs="+")
+    g.add_argument("--limit", type=int, default=30, help="problems shown per file (default: %(default)s)")
+    p.set_defaults(func=cmd_golden)
 
     p = sub.add_parser("schema", help="write (or --check) the JSON Schema of the common schema")
     p.add_argument("--out", default=str(SCHEMA_PATH), help="default: %(default)s")

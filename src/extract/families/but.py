@@ -51,7 +51,7 @@ def composante_entries(lines: list[Line]) -> list[Entry]:
 
 def columns(lines: list[Line], page_width: float) -> list[tuple[float, float]]:
     """x-ranges of the page's text columns, separated by white gutters (wide lines ignored)."""
-    spans = sorted((ln.x0, ln.x1) for ln in lines if ln.x1 - ln.x0 < 0.5 * page_width)
+    spans = sorted((ln.x0, ln.x1) for ln in lines if ln.x1 - ln.x0 < 0.7 * page_width)
     cols: list[list[float]] = []
     for x0, x1 in spans:
         if cols and x0 <= cols[-1][1] + GUTTER:
@@ -81,8 +81,10 @@ def column_texts(doc: Document, page: PageLayout) -> list[str]:
     lines = doc.content_lines(page, split_gap=1.2)
     texts = []
     for band in bands(lines):
-        for a, b in columns(band, page.width):
-            texts.append(_norm(" ".join(ln.text for ln in band if a - 1 <= ln.x0 and ln.x1 <= b + 1)))
+        cols = columns(band, page.width)
+        for k, (a, b) in enumerate(cols):
+            nxt = cols[k + 1][0] if k + 1 < len(cols) else page.width
+            texts.append(_norm(" ".join(ln.text for ln in band if a - 1 <= ln.x0 <= b + 1 and ln.x1 < nxt)))
     return texts
 
 
@@ -322,9 +324,15 @@ def extract(doc: Document) -> FamilyResult:
     ov_page, comps = ov
     texts = {p.number: column_texts(doc, p) for p in doc.pages}
 
-    def pages_of(text: str, *known: int) -> list[int]:
+    details = detail_pages(doc, comps, {ov_page}, texts)
+    detail_owner = {p.number: name for name, ps in details.items() for p in ps}
+
+    def pages_of(text: str, *known: int, owner: str | None = None) -> list[int]:
+        """Pages printing this text: overview pages, and the detail pages of its own compétence
+        (a libellé like "Novice" is printed on every compétence's page)."""
         t = _norm(text)
-        found = {p for p, cols in texts.items() if t and any(t in c for c in cols)}
+        found = {p for p, cols in texts.items() if t and any(t in c for c in cols)
+                 and detail_owner.get(p, owner) == owner}
         return sorted(found | set(known))
 
     # Top-level print order: pathways and compétences by the page they first appear on.
@@ -337,7 +345,6 @@ def extract(doc: Document) -> FamilyResult:
     top.sort(key=lambda t: (t[0], t[1]))
     comp_keys: list[str] = []
     path_keys: list[str] = []
-    details = detail_pages(doc, comps, {ov_page}, texts)
     for _, _, kind, obj in top:
         if kind == "pathway":
             ptitle, ptext, plines = obj  # type: ignore[misc]
@@ -347,22 +354,23 @@ def extract(doc: Document) -> FamilyResult:
         c: Competence = obj  # type: ignore[assignment]
         pages = details.get(c.name, [])
         ck = b.add("competence", None, code=c.name, codes=[Code(value=c.name, scheme="but_competence")],
-                   title=c.name, text=c.statement, lines=c.lines, pages=pages_of(c.statement))
+                   title=c.name, text=c.statement, lines=c.lines, pages=pages_of(c.statement, owner=c.name))
         comp_keys.append(ck)
         if not pages:
             b.warn("no_detail_page", f"no detail page found for compétence {c.name!r}", page=c.page)
             for e in c.composantes:
-                b.add("competence_component", ck, text=e.text, lines=e.lines, pages=pages_of(e.text))
+                b.add("competence_component", ck, text=e.text, lines=e.lines, pages=pages_of(e.text, owner=c.name))
             continue
         for e in detail_composantes(doc, pages[0]) or c.composantes:
-            b.add("competence_component", ck, text=e.text, lines=e.lines, pages=pages_of(e.text))
+            b.add("competence_component", ck, text=e.text, lines=e.lines, pages=pages_of(e.text, owner=c.name))
         for g in situations(doc, pages[0]):
             body = "\n".join(e.text for e in g.entries if e.text) if g.title else g.entries[0].text
-            b.add("professional_situation", ck, title=g.title, text=body, lines=g.lines, pages=pages_of(body))
+            b.add("professional_situation", ck, title=g.title, text=body, lines=g.lines,
+                  pages=pages_of(body, owner=c.name))
         previous: str | None = None
         for number, libelle, llines, groups in [lv for page in pages for lv in levels(doc, page)]:
             lk = b.add("level", ck, code=number, title=f"Niveau {number}", text=libelle, lines=llines,
-                       pages=pages_of(libelle, llines[0].page))
+                       pages=pages_of(libelle, llines[0].page, owner=c.name))
             for g in groups:
                 gtitle, gtext, items, code = _ac_item_text(g)
                 b.add("learning_outcome", lk, code=code, codes=[Code(value=code, scheme="ac")] if code else [],
