@@ -57,10 +57,12 @@ def ingest(
     force: bool = False,
     max_pages: int = Limits.max_pages,
     max_seconds: float = Limits.max_seconds,
+    review: bool = True,
 ) -> dict[str, Any]:
     """Extract every PDF of `source` (folder, glob, or manifest) into `out_dir`, then score."""
     limits = Limits(max_pages=max_pages, max_seconds=max_seconds)
-    report = _ingest(resolve_sources(source), Path(out_dir), Path(golden_dir) if golden_dir else None, limits, force, None)
+    report = _ingest(resolve_sources(source), Path(out_dir), Path(golden_dir) if golden_dir else None, limits, force,
+                     None, review)
     return {"documents": [asdict(d) for d in report.documents], "scorecard": report.scorecard}
 
 
@@ -71,6 +73,7 @@ def _ingest(
     limits: Limits,
     force: bool,
     on_done: Callable[[DocResult], None] | None,
+    review: bool = True,
 ) -> RunReport:
     out.mkdir(parents=True, exist_ok=True)
     futures = list(extract_pdf.map(paths, out_dir=out, limits=limits, force=force))
@@ -78,7 +81,7 @@ def _ingest(
         if on_done:
             on_done(DocResult(**fut.result()))
     results = [DocResult(**fut.result()) for fut in futures]  # report in input order
-    report = finish_run(results, out, golden)
+    report = finish_run(results, out, golden, review)
     if report.scorecard and report.scorecard["documents"]:
         create_table_artifact(
             key="scorecard",
@@ -94,9 +97,9 @@ def _ingest(
 @flow(name="ingest-files")
 def ingest_files(
     paths: list[Path], out: Path, golden: Path | None, limits: Limits, force: bool,
-    on_done: Callable[[DocResult], None] | None = None,
+    on_done: Callable[[DocResult], None] | None = None, review: bool = True,
 ) -> RunReport:
-    return _ingest(paths, out, golden, limits, force, on_done)
+    return _ingest(paths, out, golden, limits, force, on_done, review)
 
 
 def run_ingest(
@@ -106,9 +109,10 @@ def run_ingest(
     limits: Limits = Limits(),
     force: bool = False,
     on_done: Callable[[DocResult], None] | None = None,
+    review: bool = True,
 ) -> RunReport:
     """Entry point of the CLI: the flow over already-resolved paths, with a progress callback."""
-    return ingest_files(paths, out, golden, limits, force, on_done)
+    return ingest_files(paths, out, golden, limits, force, on_done, review)
 
 
 if __name__ == "__main__":

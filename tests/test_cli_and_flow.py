@@ -48,6 +48,7 @@ def test_prefect_flow_writes_outputs_scorecard_and_artifact(tmp_path):
     )
     assert proc.returncode == 2, proc.stderr[-3000:]  # partial: one file is broken
     assert (out / "rncp-webmarketing-communication-digitale.json").is_file()
+    assert (out / "rncp-webmarketing-communication-digitale.review.html").is_file()  # the flow's review step
     card = json.loads((out / "scorecard.json").read_text())
     assert {d["doc"] for d in card["documents"]} == {"rncp-webmarketing-communication-digitale", "but-mmi-competences"}
     errors = json.loads((out / "errors.json").read_text())

@@ -104,7 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 r = process_source(p, out_dir, limits, args.force)
                 results.append(r)
                 advance(r)
-            report = finish_run(results, out_dir, golden)
+            report = finish_run(results, out_dir, golden, review=not args.no_review)
         else:
             os.environ.setdefault("DO_NOT_TRACK", "1")
             os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -114,7 +114,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
             from flows.ingest import run_ingest
 
-            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance)
+            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance, review=not args.no_review)
     finally:
         stop()
     _print_run(report, out_dir)
@@ -210,6 +210,21 @@ def cmd_golden(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from extract.review import write_review
+
+    ref = _load_referential(args.output)
+    pdf = Path(args.pdf) if args.pdf else Path(args.raw) / ref.sources[0].filename  # type: ignore[attr-defined]
+    golden = None
+    gpath = Path(args.golden) if args.golden else Path("golden") / f"{Path(args.output).stem}.json"
+    if gpath.is_file():
+        golden = json.loads(gpath.read_text(encoding="utf-8"))
+    out = Path(args.out) if args.out else Path(args.output).with_suffix(".review.html")
+    write_review(ref, pdf if pdf.is_file() else None, out, golden)  # type: ignore[arg-type]
+    print(f"wrote {out}" + ("" if pdf.is_file() else f" (PDF {pdf} not found: no page images)"))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rncp-extract",
@@ -238,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-guard", action="store_true", help="extract in this process, without the time and memory guard")
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default=Limits.engine,
                    help="PDF reader: pdfium (fast, default) or pdfplumber (pure Python); same output")
+    p.add_argument("--no-review", action="store_true", help="do not write the <stem>.review.html pages")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_ingest)
@@ -279,6 +295,19 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("paths", nargs="+")
     g.add_argument("--limit", type=int, default=30, help="problems shown per file (default: %(default)s)")
     p.set_defaults(func=cmd_golden)
+
+    p = sub.add_parser(
+        "review",
+        help="write a self-contained HTML review page of one output",
+        description="Pages with the box of every node drawn on them, the extracted tree, diagnostics, residual "
+        "nodes and, when a golden exists, the differences. Opens offline.",
+    )
+    p.add_argument("output", help="an output JSON")
+    p.add_argument("--pdf", help="the source PDF (default: <raw>/<source filename>)")
+    p.add_argument("--raw", default="raw_pdfs", help="where to look for the source PDF (default: %(default)s)")
+    p.add_argument("--golden", help="golden to compare with (default: golden/<stem>.json when it exists)")
+    p.add_argument("--out", help="default: <output stem>.review.html beside it")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("schema", help="write (or --check) the JSON Schema of the common schema")
     p.add_argument("--out", default=str(SCHEMA_PATH), help="default: %(default)s")

@@ -180,9 +180,12 @@ class RunReport:
         return any(d.status != "ok" for d in self.documents)
 
 
-def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | None) -> RunReport:
-    """Write report.json, errors.json and scorecard.json for a finished batch."""
+def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | None,
+               review: bool = False) -> RunReport:
+    """Write report.json, errors.json, links.json, scorecard.json (and review pages) for a batch."""
     report = RunReport(documents=list(results))
+    if review:
+        write_reviews(report.documents, golden_dir)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
     outputs = [load_json(Path(d.output)) for d in report.documents if d.output and Path(d.output).is_file()]
@@ -201,6 +204,21 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     return report
 
 
+def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> None:
+    """One <stem>.review.html per extracted document, beside its JSON."""
+    from extract.review import write_review
+
+    for d in documents:
+        if not d.output:
+            continue
+        out = Path(d.output)
+        ref = Referential.model_validate_json(out.read_text(encoding="utf-8"))
+        gpath = golden_dir / f"{d.doc}.json" if golden_dir else None
+        golden = load_json(gpath) if gpath is not None and gpath.is_file() else None
+        pdf = Path(d.path)
+        write_review(ref, pdf if pdf.is_file() else None, out.with_suffix(".review.html"), golden)
+
+
 def run_batch(
     source: str | Path,
     out_dir: Path,
@@ -208,6 +226,7 @@ def run_batch(
     limits: Limits = Limits(),
     force: bool = False,
     on_done: Callable[[DocResult], None] | None = None,
+    review: bool = False,
 ) -> RunReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -216,7 +235,7 @@ def run_batch(
         results.append(r)
         if on_done:
             on_done(r)
-    return finish_run(results, out_dir, golden_dir)
+    return finish_run(results, out_dir, golden_dir, review)
 
 
 def process_source(item: str | Path, out_dir: Path, limits: Limits = Limits(), force: bool = False) -> DocResult:
