@@ -38,15 +38,15 @@ def fetch_pdf(url: str, download_dir: Path) -> Path:
 
 
 @task(name="extract-pdf", retries=0, task_run_name="extract {path}")
-def extract_pdf(path: str | Path, out_dir: Path, limits: Limits, force: bool) -> dict[str, Any]:
+def extract_pdf(path: str | Path, out_dir: Path, limits: Limits, force: bool, refresh: bool = False) -> dict[str, Any]:
     # Extraction is deterministic: a failure is reported, never retried.
     if is_url(path):
         try:
             local = fetch_pdf(str(path), out_dir / "downloads")
         except (ExtractError, TransientError) as e:
             return asdict(download_failure(str(path), e))
-        return asdict(process_pdf(local, out_dir, limits, force))
-    return asdict(process_pdf(Path(path), out_dir, limits, force))
+        return asdict(process_pdf(local, out_dir, limits, force, refresh))
+    return asdict(process_pdf(Path(path), out_dir, limits, force, refresh))
 
 
 @flow(name="ingest", log_prints=True)
@@ -58,11 +58,15 @@ def ingest(
     max_pages: int = Limits.max_pages,
     max_seconds: float = Limits.max_seconds,
     review: bool = True,
+    refresh: bool = False,
 ) -> dict[str, Any]:
-    """Extract every PDF of `source` (folder, glob, or manifest) into `out_dir`, then score."""
+    """Extract every PDF of `source` (folder, glob, or manifest) into `out_dir`, then score.
+
+    Incremental: a PDF whose output was made from the same bytes by this extractor version is not
+    extracted again; `refresh` forces."""
     limits = Limits(max_pages=max_pages, max_seconds=max_seconds)
     report = _ingest(resolve_sources(source), Path(out_dir), Path(golden_dir) if golden_dir else None, limits, force,
-                     None, review)
+                     None, review, refresh)
     return {"documents": [asdict(d) for d in report.documents], "scorecard": report.scorecard}
 
 
@@ -74,9 +78,10 @@ def _ingest(
     force: bool,
     on_done: Callable[[DocResult], None] | None,
     review: bool = True,
+    refresh: bool = False,
 ) -> RunReport:
     out.mkdir(parents=True, exist_ok=True)
-    futures = list(extract_pdf.map(paths, out_dir=out, limits=limits, force=force))
+    futures = list(extract_pdf.map(paths, out_dir=out, limits=limits, force=force, refresh=refresh))
     for fut in as_completed(futures):  # progress as documents finish
         if on_done:
             on_done(DocResult(**fut.result()))
@@ -97,9 +102,9 @@ def _ingest(
 @flow(name="ingest-files")
 def ingest_files(
     paths: list[Path], out: Path, golden: Path | None, limits: Limits, force: bool,
-    on_done: Callable[[DocResult], None] | None = None, review: bool = True,
+    on_done: Callable[[DocResult], None] | None = None, review: bool = True, refresh: bool = False,
 ) -> RunReport:
-    return _ingest(paths, out, golden, limits, force, on_done, review)
+    return _ingest(paths, out, golden, limits, force, on_done, review, refresh)
 
 
 def run_ingest(
@@ -110,9 +115,10 @@ def run_ingest(
     force: bool = False,
     on_done: Callable[[DocResult], None] | None = None,
     review: bool = True,
+    refresh: bool = False,
 ) -> RunReport:
     """Entry point of the CLI: the flow over already-resolved paths, with a progress callback."""
-    return ingest_files(paths, out, golden, limits, force, on_done, review)
+    return ingest_files(paths, out, golden, limits, force, on_done, review, refresh)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,35 @@ def test_both_pdf_engines_read_the_same_document():
         b = extract_document(RAW / name, Limits(engine="pdfplumber")).model_dump(mode="json")
         strip = lambda d: [(n["node_key"], n["text"], n["title"], n["items"]) for n in d["nodes"]]  # noqa: E731
         assert strip(a) == strip(b) and a["relations"] == b["relations"], name
+
+
+def test_incremental_runs_skip_unchanged_pdfs_until_the_extractor_changes(tmp_path, monkeypatch):
+    import extract.pipeline as pipeline
+    from extract.pdf_reading import Limits
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("rncp-chef-de-projet-digital.pdf", "but-mmi-competences.pdf"):
+        (src / name).write_bytes((RAW / name).read_bytes())
+    out = tmp_path / "out"
+    first = run_batch(src, out, limits=Limits(guarded=False))
+    assert [d.status for d in first.documents] == ["ok", "ok"]
+    docs = ("rncp-chef-de-projet-digital.json", "but-mmi-competences.json")
+    before = {name: (out / name).read_bytes() for name in docs}
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an unchanged PDF was extracted again")
+
+    monkeypatch.setattr(pipeline, "extract_document", must_not_run)
+    second = run_batch(src, out, limits=Limits(guarded=False))
+    assert [d.status for d in second.documents] == ["unchanged", "unchanged"] and not second.partial
+    assert {name: (out / name).read_bytes() for name in docs} == before
+    monkeypatch.undo()
+    (src / "but-mmi-competences.pdf").write_bytes((RAW / "but-rt-cybersecurite.pdf").read_bytes())  # new bytes
+    third = run_batch(src, out, limits=Limits(guarded=False))
+    assert [d.status for d in third.documents] == ["ok", "unchanged"]
+    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "999.0")
+    fourth = run_batch(src, out, limits=Limits(guarded=False))
+    assert [d.status for d in fourth.documents] == ["ok", "ok"]
+    refreshed = run_batch(src, out, limits=Limits(guarded=False), refresh=True)
+    assert all(d.status == "ok" for d in refreshed.documents)

@@ -67,7 +67,7 @@ def _print_run(report: object, out_dir: Path) -> None:
     docs = report.documents  # type: ignore[attr-defined]
     print(f"\n{len(docs)} document(s) -> {out_dir}/")
     for d in docs:
-        mark = {"ok": "ok  ", "kept_previous": "KEPT", "failed": "FAIL"}[d.status]
+        mark = {"ok": "ok  ", "unchanged": "same", "kept_previous": "KEPT", "failed": "FAIL"}[d.status]
         detail = f"{d.doc_kind}, {d.nodes} nodes ({d.residual} residual), {d.pages} p" if d.output else d.message
         print(f"  {mark} {d.doc:50s} {detail}")
         if d.status != "ok" and d.output:
@@ -101,7 +101,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             out_dir.mkdir(parents=True, exist_ok=True)
             results = []
             for p in paths:
-                r = process_source(p, out_dir, limits, args.force)
+                r = process_source(p, out_dir, limits, args.force, args.refresh)
                 results.append(r)
                 advance(r)
             report = finish_run(results, out_dir, golden, review=not args.no_review)
@@ -114,7 +114,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
             from flows.ingest import run_ingest
 
-            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance, review=not args.no_review)
+            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance, review=not args.no_review,
+                                refresh=args.refresh)
     finally:
         stop()
     _print_run(report, out_dir)
@@ -225,6 +226,20 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from extract.diff import diff, render
+
+    try:
+        old = json.loads(Path(args.old).read_text(encoding="utf-8"))
+        new = json.loads(Path(args.new).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    d = diff(old, new)
+    print(json.dumps(d, ensure_ascii=False, indent=2) if args.json else render(d, args.limit))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rncp-extract",
@@ -254,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default=Limits.engine,
                    help="PDF reader: pdfium (fast, default) or pdfplumber (pure Python); same output")
     p.add_argument("--no-review", action="store_true", help="do not write the <stem>.review.html pages")
+    p.add_argument("--refresh", action="store_true",
+                   help="extract every PDF again, even those whose output was made from the same bytes by this version")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_ingest)
@@ -308,6 +325,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--golden", help="golden to compare with (default: golden/<stem>.json when it exists)")
     p.add_argument("--out", help="default: <output stem>.review.html beside it")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two versions of a référentiel (added, removed, changed, renumbered)",
+        description="Nodes are matched on key, then on identical text (renumbered), then on similar text.",
+    )
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--json", action="store_true", help="the full diff as JSON")
+    p.add_argument("--limit", type=int, default=60, help="lines per section (default: %(default)s)")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("schema", help="write (or --check) the JSON Schema of the common schema")
     p.add_argument("--out", default=str(SCHEMA_PATH), help="default: %(default)s")

@@ -64,7 +64,8 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
             b.info("furniture_only_page", "page holds only headers/footers", page=p.number)
         elif not p.words:
             b.info("blank_page", "page has no text", page=p.number)
-    source = Source(sha256=doc.sha256, filename=path.name, kind="pdf", page_count=doc.page_count)
+    source = Source(sha256=doc.sha256, filename=path.name, kind="pdf", page_count=doc.page_count,
+                    extractor_version=EXTRACTOR_VERSION)
     return b.build(cls.kind, result.certification, source)
 
 
@@ -72,7 +73,7 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
 class DocResult:
     doc: str
     path: str
-    status: str  # ok | kept_previous | failed
+    status: str  # ok | unchanged | kept_previous | failed
     output: str | None = None
     doc_kind: str | None = None
     nodes: int = 0
@@ -82,9 +83,36 @@ class DocResult:
     error: dict[str, Any] | None = None
 
 
-def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: bool = False) -> DocResult:
-    """Extract one PDF and write `<out_dir>/<stem>.json`; never raises for a bad input."""
+def up_to_date(path: Path, out: Path) -> dict[str, Any] | None:
+    """The earlier output of this PDF when it was made from the same bytes by this extractor."""
+    if not out.is_file():
+        return None
+    try:
+        previous = load_json(out)
+        source = previous["sources"][0]
+        if source.get("sha256") == sha256_file(path) and source.get("extractor_version") == EXTRACTOR_VERSION:
+            return previous
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    return None
+
+
+def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: bool = False,
+                refresh: bool = False) -> DocResult:
+    """Extract one PDF and write `<out_dir>/<stem>.json`; never raises for a bad input.
+
+    Unless `refresh`, a PDF whose output was made from the same bytes (sha256) by this extractor
+    version is not extracted again (status "unchanged")."""
     res = DocResult(doc=path.stem, path=str(path), status="failed")
+    out = out_dir / f"{path.stem}.json"
+    previous = None if refresh else up_to_date(path, out)
+    if previous is not None:
+        res.status, res.output, res.doc_kind = "unchanged", str(out), previous["doc_kind"]
+        res.nodes = len(previous["nodes"])
+        res.residual = sum(1 for n in previous["nodes"] if n["node_type"] == "residual")
+        res.pages = previous["sources"][0]["page_count"]
+        res.message = "same sha256 and extractor version: not extracted again"
+        return res
     try:
         if limits.guarded:
             ref = run_guarded(extract_document, (path, limits), seconds=limits.max_seconds,
@@ -99,7 +127,6 @@ def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: boo
         res.message = f"{type(e).__name__}: {e}"
         res.error = _error_record(path, "extract", res.message, "This is a bug in rncp-extract: please report it with the file.")
         return res
-    out = out_dir / f"{path.stem}.json"
     written, reason = write_referential(ref, out, force=force)
     res.status = "ok" if written else "kept_previous"
     res.output = str(out)
@@ -177,7 +204,7 @@ class RunReport:
 
     @property
     def partial(self) -> bool:
-        return any(d.status != "ok" for d in self.documents)
+        return any(d.status not in ("ok", "unchanged") for d in self.documents)
 
 
 def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | None,
@@ -190,6 +217,7 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     atomic_write_text(out_dir / "errors.json", dumps(errors))
     outputs = [load_json(Path(d.output)) for d in report.documents if d.output and Path(d.output).is_file()]
     atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
+    write_version_diffs(outputs, out_dir / "versions")
     if golden_dir is not None and golden_dir.is_dir():
         outputs = {d.doc: Path(d.output) for d in report.documents if d.output}
         report.scorecard = score_outputs(outputs, golden_dir)
@@ -204,6 +232,27 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     return report
 
 
+def write_version_diffs(outputs: list[dict[str, Any]], folder: Path) -> list[Path]:
+    """When a run holds several versions of one titre (same key, other millésime), what changed
+    from each to the next: <folder>/<titre>@<old>..<new>.diff.json and .txt."""
+    from extract.diff import diff, render
+
+    by_titre: dict[str, list[dict[str, Any]]] = {}
+    for o in outputs:
+        if "@" in o["doc_key"]:
+            by_titre.setdefault(o["doc_key"].rsplit("@", 1)[0], []).append(o)
+    written = []
+    for titre, versions in by_titre.items():
+        versions.sort(key=lambda o: o["doc_key"].rsplit("@", 1)[1])
+        for old, new in zip(versions, versions[1:]):
+            name = f"{titre.replace(':', '_')}@{old['doc_key'].rsplit('@', 1)[1]}..{new['doc_key'].rsplit('@', 1)[1]}"
+            d = diff(old, new)
+            atomic_write_text(folder / f"{name}.diff.json", dumps(d))
+            atomic_write_text(folder / f"{name}.diff.txt", render(d) + "\n")
+            written.append(folder / f"{name}.diff.json")
+    return written
+
+
 def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> None:
     """One <stem>.review.html per extracted document, beside its JSON."""
     from extract.review import write_review
@@ -212,6 +261,8 @@ def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> No
         if not d.output:
             continue
         out = Path(d.output)
+        if d.status == "unchanged" and out.with_suffix(".review.html").is_file():
+            continue
         ref = Referential.model_validate_json(out.read_text(encoding="utf-8"))
         gpath = golden_dir / f"{d.doc}.json" if golden_dir else None
         golden = load_json(gpath) if gpath is not None and gpath.is_file() else None
@@ -227,24 +278,26 @@ def run_batch(
     force: bool = False,
     on_done: Callable[[DocResult], None] | None = None,
     review: bool = False,
+    refresh: bool = False,
 ) -> RunReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for item in resolve_sources(source):
-        r = process_source(item, out_dir, limits, force)
+        r = process_source(item, out_dir, limits, force, refresh)
         results.append(r)
         if on_done:
             on_done(r)
     return finish_run(results, out_dir, golden_dir, review)
 
 
-def process_source(item: str | Path, out_dir: Path, limits: Limits = Limits(), force: bool = False) -> DocResult:
+def process_source(item: str | Path, out_dir: Path, limits: Limits = Limits(), force: bool = False,
+                   refresh: bool = False) -> DocResult:
     """process_pdf for a path or a URL; a failed download is one error record like any other."""
     try:
         path = fetch_source(item, out_dir / "downloads")
     except (ExtractError, TransientError) as e:
         return download_failure(str(item), e)
-    return process_pdf(path, out_dir, limits, force)
+    return process_pdf(path, out_dir, limits, force, refresh)
 
 
 def download_failure(url: str, e: Exception) -> DocResult:

@@ -218,6 +218,7 @@ class Source(_Model):
     page_count: int = Field(ge=0)
     url: str | None = None
     retrieved_at: str | None = None
+    extractor_version: str | None = None  # with sha256, the key of incremental runs
 
 
 class Certification(_Model):
