@@ -124,7 +124,7 @@ def test_a_worse_rerun_never_replaces_a_good_output(tmp_path, monkeypatch):
         raise RuntimeError("simulated parser bug")
 
     monkeypatch.setattr(rncp, "extract", broken)
-    worse = process_pdf(pdf, tmp_path, Limits(guarded=False))
+    worse = process_pdf(pdf, tmp_path, Limits(guarded=False), refresh=True)  # re-extract, as a new version would
     assert worse.status == "kept_previous" and "kept the previous output" in worse.message
     assert Path(good.output).read_bytes() == before
     rejected = json.loads((tmp_path / f"{pdf.stem}.rejected.json").read_text())
