@@ -59,12 +59,13 @@ def ingest(
     max_seconds: float = Limits.max_seconds,
     review: bool = True,
     refresh: bool = False,
+    guarded: bool = True,
 ) -> dict[str, Any]:
     """Extract every PDF of `source` (folder, glob, or manifest) into `out_dir`, then score.
 
     Incremental: a PDF whose output was made from the same bytes by this extractor version is not
     extracted again; `refresh` forces."""
-    limits = Limits(max_pages=max_pages, max_seconds=max_seconds)
+    limits = Limits(max_pages=max_pages, max_seconds=max_seconds, guarded=guarded)
     report = _ingest(resolve_sources(source), Path(out_dir), Path(golden_dir) if golden_dir else None, limits, force,
                      None, review, refresh)
     return {"documents": [asdict(d) for d in report.documents], "scorecard": report.scorecard}
@@ -123,3 +124,23 @@ def run_ingest(
 
 if __name__ == "__main__":
     ingest()
+
+
+def run_on_dask(
+    source: str,
+    out_dir: str,
+    golden_dir: str | None = None,
+    address: str | None = None,
+    n_workers: int = 2,
+    memory_limit: str = "2GB",
+) -> dict[str, Any]:
+    """The same flow with prefect-dask's DaskTaskRunner: on the cluster at `address`, or on a local
+    cluster of `n_workers` worker processes. Dask isolates each task in a worker process with its
+    own memory limit, so extraction runs unguarded there."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = (DaskTaskRunner(address=address) if address else
+              DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1,
+                                             "processes": True, "memory_limit": memory_limit}))
+    return ingest.with_options(task_runner=runner)(source=source, out_dir=out_dir, golden_dir=golden_dir,
+                                                   guarded=False)
