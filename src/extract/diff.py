@@ -23,7 +23,14 @@ def _label(n: dict[str, Any]) -> str:
 
 
 def _similar(a: str, b: str, floor: float) -> float:
-    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    """Similarity of two texts as word sequences (a shared-word prefilter rejects most pairs)."""
+    wa, wb = a.lower().split(), b.lower().split()
+    if not wa or not wb:
+        return 0.0
+    sa, sb = set(wa), set(wb)
+    if 2 * len(sa & sb) / (len(sa) + len(sb)) < floor:
+        return 0.0
+    m = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
     if m.real_quick_ratio() < floor or m.quick_ratio() < floor:
         return 0.0
     return m.ratio()
@@ -31,8 +38,8 @@ def _similar(a: str, b: str, floor: float) -> float:
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Match in passes: same text (same key first, then any key: renumbered); same key with
-    similar text (changed); similar text under another key (renumbered and reworded); same key
-    whatever the text (rewritten). What is left was added or removed."""
+    similar text (changed); similar text under another key (renumbered and reworded); same printed
+    code whatever the text (rewritten). What is left was added or removed."""
     o_nodes = {_rel(n["node_key"], old["doc_key"]): n for n in old["nodes"]}
     n_nodes = {_rel(n["node_key"], new["doc_key"]): n for n in new["nodes"]}
     o_text = {k: normalize_text(n["text"]) for k, n in o_nodes.items()}
@@ -72,7 +79,9 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         if best is not None:
             take(k, best, "similar")
     for k in sorted(left_old & left_new):
-        if same_type(k, k):
+        # A printed code ("CP 1") names the same element even when rewritten; an ordinal key
+        # ("criterion 3") with unrelated text is a coincidence of numbering.
+        if same_type(k, k) and o_nodes[k].get("codes") and n_nodes[k].get("codes"):
             take(k, k, "key")
     changed, renumbered, unchanged = [], [], 0
     for ok, nk, how in sorted(pairs, key=lambda p: p[1] or ""):

@@ -217,7 +217,9 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     atomic_write_text(out_dir / "errors.json", dumps(errors))
     outputs = [load_json(Path(d.output)) for d in report.documents if d.output and Path(d.output).is_file()]
     atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
-    write_version_diffs(outputs, out_dir / "versions")
+    write_version_diffs(outputs, out_dir / "versions",
+                        changed={load_json(Path(d.output))["doc_key"] for d in report.documents
+                                 if d.output and d.status != "unchanged"})
     if golden_dir is not None and golden_dir.is_dir():
         outputs = {d.doc: Path(d.output) for d in report.documents if d.output}
         report.scorecard = score_outputs(outputs, golden_dir)
@@ -232,9 +234,10 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     return report
 
 
-def write_version_diffs(outputs: list[dict[str, Any]], folder: Path) -> list[Path]:
+def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: set[str] | None = None) -> list[Path]:
     """When a run holds several versions of one titre (same key, other millésime), what changed
-    from each to the next: <folder>/<titre>@<old>..<new>.diff.json and .txt."""
+    from each to the next: <folder>/<titre>@<old>..<new>.diff.json and .txt. A diff already
+    written is kept when neither version changed in this run (`changed`: doc_keys re-extracted)."""
     from extract.diff import diff, render
 
     by_titre: dict[str, list[dict[str, Any]]] = {}
@@ -246,6 +249,9 @@ def write_version_diffs(outputs: list[dict[str, Any]], folder: Path) -> list[Pat
         versions.sort(key=lambda o: o["doc_key"].rsplit("@", 1)[1])
         for old, new in zip(versions, versions[1:]):
             name = f"{titre.replace(':', '_')}@{old['doc_key'].rsplit('@', 1)[1]}..{new['doc_key'].rsplit('@', 1)[1]}"
+            if (changed is not None and not {old["doc_key"], new["doc_key"]} & changed
+                    and (folder / f"{name}.diff.json").is_file()):
+                continue
             d = diff(old, new)
             atomic_write_text(folder / f"{name}.diff.json", dumps(d))
             atomic_write_text(folder / f"{name}.diff.txt", render(d) + "\n")
