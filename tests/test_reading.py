@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RAW, SHARED
+from conftest import SHARED
 from extract.classify import classify_text
 from extract.document import read_document
 from extract.layout import Word, group_lines
@@ -56,3 +56,25 @@ def test_corpus_documents_are_classified_as_their_folder(pdf: Path):
 
 def test_text_that_is_no_referentiel_is_unknown():
     assert classify_text("Facture n° 2024-12\nMontant total : 120 €\nMerci de votre confiance.").kind == "unknown"
+
+
+def test_rotated_column_headers_come_out_readable():
+    from conftest import RAW
+    from extract.layout import rotated_text
+
+    re_doc = read_document(RAW / "re-dwwm-tp01280-v04.pdf")
+    assert rotated_text(re_doc.pages[8]) == ["Entretien technique", "Questionnaire professionnel",
+                                              "Questionnement à partir de production(s)"]
+    rc = read_document(RAW / "rc-developpeur-logiciel-2013.pdf")
+    assert rotated_text(rc.pages[7]) == ["Questionnaire professionnel", "Entretien technique"]
+
+
+def test_printed_page_labels_are_kept_in_provenance(tmp_path: Path):
+    from extract.pipeline import extract_document
+
+    pages = [[(50, 30, "Cover added by a third party")]] + [
+        [(50, 30, "Référentiel de compétences - Bloc de compétences n° 1"), (50, 300, f"Bloc de compétences {i}"),
+         (280, 820, f"Page {i} / 3")] for i in range(1, 4)]
+    ref = extract_document(pdf_with_pages(tmp_path / "shifted.pdf", pages))
+    node = next(n for n in ref.nodes if "Bloc de compétences 2" in n.text)
+    assert node.prov.pages == [3] and node.prov.page_labels == ["2"]

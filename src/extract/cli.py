@@ -122,16 +122,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.partial else EXIT_OK
 
 
+def _load_json_files(*paths: str) -> list[dict] | None:
+    """The JSON documents named on the command line, or None after printing why not."""
+    try:
+        return [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return None
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from extract.compare import compare, render_diff
 
-    try:
-        output = json.loads(Path(args.output).read_text(encoding="utf-8"))
-        golden = json.loads(Path(args.golden).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    docs = _load_json_files(args.output, args.golden)
+    if docs is None:
         return EXIT_USAGE
-    cmp = compare(output, golden)
+    cmp = compare(*docs)
     if args.json:
         print(json.dumps(cmp.summary(), ensure_ascii=False, indent=2))
     else:
@@ -229,13 +235,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from extract.diff import diff, render
 
-    try:
-        old = json.loads(Path(args.old).read_text(encoding="utf-8"))
-        new = json.loads(Path(args.new).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    docs = _load_json_files(args.old, args.new)
+    if docs is None:
         return EXIT_USAGE
-    d = diff(old, new)
+    d = diff(*docs)
     print(json.dumps(d, ensure_ascii=False, indent=2) if args.json else render(d, args.limit))
     return EXIT_OK
 

@@ -93,17 +93,13 @@ def run_guarded(fn: Callable[..., Any], args: tuple, *, seconds: float, max_mb: 
         )
     if status == "extract_error":
         name, message, hint, stage = payload
-        err = ExtractError(message, hint=hint, stage=stage)
-        err.__class__ = {c.__name__: c for c in _error_classes()}.get(name, ExtractError)
-        return _raise(err)
+        raise _error_class(name)(message, hint=hint, stage=stage)
     raise RuntimeError(payload)
 
 
-def _error_classes() -> list[type]:
+def _error_class(name: str) -> type[ExtractError]:
+    """The ExtractError subclass the child raised, rebuilt by name in the parent."""
     from extract import errors
 
-    return [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, ExtractError)]
-
-
-def _raise(err: Exception) -> Any:
-    raise err
+    found = getattr(errors, name, None)
+    return found if isinstance(found, type) and issubclass(found, ExtractError) else ExtractError

@@ -27,6 +27,7 @@ class Word:
     size: float = 10.0
     upright: bool = True
     space_before: bool = False  # a space character separated it from the previous word
+    rotation: int = 0  # rotated text: 90 reads top to bottom, -90 bottom to top
 
     @property
     def bold(self) -> bool:
@@ -342,3 +343,32 @@ def ruling_segments(page: object) -> list[Segment]:
         if (c.get("stroke") or c.get("fill")) and (x1 - x0 <= THIN or bottom - top <= THIN):
             segs.append(Segment(x0, top, x1, bottom))
     return segs
+
+
+def rotated_text(page: PageLayout) -> list[str]:
+    """Rotated (vertical) text of a page, one string per table cell (blocks split at vertical
+    rulings), lines in reading order: what tables print in their rotated column headers."""
+    verticals = [s for s in page.segments if not s.horizontal]
+    blocks: list[list[Word]] = []
+    for w in sorted((w for w in page.words if not w.upright), key=lambda w: w.xc):
+        if blocks:
+            last = blocks[-1][-1]
+            ruled = any(min(last.xc, w.xc) < (s.x0 + s.x1) / 2 < max(last.xc, w.xc)
+                        and s.top < max(last.bottom, w.bottom) and s.bottom > min(last.top, w.top) for s in verticals)
+            if not ruled and w.xc - last.xc < 2.0 * w.size:
+                blocks[-1].append(w)
+                continue
+        blocks.append([w])
+    out = []
+    for block in blocks:
+        # Text read top to bottom puts its next line on the left; bottom to top, on the right.
+        right_to_left = block[0].rotation == 90
+        lines: list[list[Word]] = []
+        for w in sorted(block, key=lambda w: -w.xc if right_to_left else w.xc):
+            if lines and abs(lines[-1][0].xc - w.xc) < 0.5 * w.size:
+                lines[-1].append(w)
+            else:
+                lines.append([w])
+        ordered = [sorted(ln, key=lambda w: w.top if right_to_left else -w.top) for ln in lines]
+        out.append(" ".join(w.text for ln in ordered for w in ln))
+    return out

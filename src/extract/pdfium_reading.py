@@ -210,10 +210,18 @@ def _words(chars: list[_Char]) -> list[Word]:
             current, spaced = [], True
             continue
         if not ch.upright:
+            # Rotated text comes in reading order: a word goes on while glyphs stay in one column
+            # and touch along it.
+            prev = current[-1] if current else None
+            if prev is None or prev.upright or abs(ch.x0 - prev.x0) > 1.5 or min(
+                    abs(ch.top - prev.bottom), abs(prev.top - ch.bottom)) > 0.12 * ch.size:
+                _flush(current, words, spaced)
+                current, spaced = [], False
+            current.append(ch)
+            continue
+        if current and not current[-1].upright:
             _flush(current, words, spaced)
             current, spaced = [], False
-            words.append(Word(ch.text, ch.x0, ch.top, ch.x1, ch.bottom, ch.font, ch.size, False))
-            continue
         if current:
             prev = current[-1]
             if (abs(ch.top - prev.top) > Y_TOLERANCE or ch.x0 < prev.x1 - 1.0 or ch.x0 > prev.x1 + X_TOLERANCE
@@ -227,9 +235,12 @@ def _words(chars: list[_Char]) -> list[Word]:
 
 def _flush(chars: list[_Char], words: list[Word], space_before: bool) -> None:
     if chars:
+        rotation = 0
+        if not chars[0].upright:
+            rotation = 90 if len(chars) < 2 or chars[-1].top >= chars[0].top else -90
         words.append(Word("".join(ch.text for ch in chars), min(ch.x0 for ch in chars), min(ch.top for ch in chars),
                           max(ch.x1 for ch in chars), max(ch.bottom for ch in chars), chars[0].font,
-                          chars[0].size, True, space_before))
+                          chars[0].size, chars[0].upright, space_before, rotation))
 
 
 def _white(rgb: tuple[float, float, float]) -> bool:

@@ -66,7 +66,11 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
             b.info("blank_page", "page has no text", page=p.number)
     source = Source(sha256=doc.sha256, filename=path.name, kind="pdf", page_count=doc.page_count,
                     extractor_version=EXTRACTOR_VERSION)
-    return b.build(cls.kind, result.certification, source)
+    ref = b.build(cls.kind, result.certification, source)
+    if doc.labels:
+        for n in ref.nodes:
+            n.prov.page_labels = [doc.labels.get(p, "") for p in n.prov.pages]
+    return ref
 
 
 @dataclass

@@ -77,6 +77,9 @@ class Span(_Model):
 
 class Provenance(_Model):
     pages: list[int] = Field(default_factory=list)
+    # Printed page numbers of `pages`, when the document prints them (a cover added by a third
+    # party shifts physical pages, not printed ones).
+    page_labels: list[str] = Field(default_factory=list)
     spans: list[Span] = Field(default_factory=list)
     extractor: str | None = None
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)

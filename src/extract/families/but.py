@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.layout import Line, PageLayout, Word, group_lines
+from extract.layout import Line, PageLayout
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
 from extract.structure import Entry, build_items, parse_entries, split_marker
@@ -384,5 +384,3 @@ def extract(doc: Document) -> FamilyResult:
             b.relate("includes", path_keys[0], ck)
     return FamilyResult(b.doc_key, cert, b)
 
-
-__all__ = ["extract", "Word", "group_lines"]

@@ -22,7 +22,7 @@ from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.grid import CellPart, PageGrid, find_grid
-from extract.layout import Line, group_lines
+from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
 from extract.structure import Entry, build_items, parse_entries, split_marker
