@@ -51,7 +51,10 @@ def machine() -> dict:
 
 
 def family(stem: str) -> str:
-    return {"rncp": "rncp", "reac": "reac", "re": "re", "rc": "re", "but": "but"}.get(stem.split("-")[0], "other")
+    for prefix, fam in (("rncp", "rncp"), ("reac", "reac"), ("re-", "re"), ("rc-", "re"), ("but", "but")):
+        if stem.startswith(prefix):
+            return fam
+    return "other"
 
 
 def timed(fn, *args):  # noqa: ANN001, ANN201

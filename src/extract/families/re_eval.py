@@ -69,10 +69,6 @@ def _header(grid: PageGrid) -> tuple[str, dict[str, int], float] | None:
     return kind, roles, (min(below) if below else bottom + 2)
 
 
-def _rows(grid: PageGrid, col: int, data_top: float) -> list[CellPart]:
-    return grid.cells(col, data_top)
-
-
 def _cell_lines(grid: PageGrid, col: int, part: CellPart) -> list[Line]:
     return grid.lines_in(grid.bounds[col], part.top, grid.bounds[col + 1], part.bottom)
 
@@ -145,14 +141,13 @@ def extract(doc: Document) -> FamilyResult:
     at_key: str | None = None
     comp_key: str | None = None
     trailing: dict[str, str] = {}
-    last_kind: str | None = None
     tables = []
     for page in doc.pages:
         grid = find_grid(page)
         if grid is None:
             continue
         head = _header(grid)
-        if head is None and last_kind is not None and tables and tables[-1][0].page == page.number - 1:
+        if head is None and tables and tables[-1][0].page == page.number - 1:
             prev_grid, prev_kind, prev_roles, _ = tables[-1]
             if prev_grid.ncols == grid.ncols and all(abs(a - c) < 4 for a, c in zip(prev_grid.bounds, grid.bounds)):
                 head = (prev_kind, prev_roles, grid.top)
@@ -160,7 +155,6 @@ def extract(doc: Document) -> FamilyResult:
             continue
         kind, roles, data_top = head
         tables.append((grid, kind, roles, data_top))
-        last_kind = kind
     # Only the titre's own tables: the first run of consecutive pages of each kind.
     runs: dict[str, list] = {}
     closed: set[str] = set()
@@ -177,7 +171,7 @@ def extract(doc: Document) -> FamilyResult:
     # with an empty Modalités cell goes on with the row above.
     rows: list[dict] = []
     for grid, kind, roles, data_top in [t for t in tables if t[1] == "3.1"]:
-        for part in _rows(grid, roles["modality"], data_top):
+        for part in grid.cells(roles["modality"], data_top):
             cells = {r: _cell_lines(grid, c, part) for r, c in roles.items()}
             continues = (not cells["modality"] and rows and abs(part.top - data_top) < 3
                          and rows[-1]["page"] == grid.page - 1)
@@ -207,7 +201,7 @@ def extract(doc: Document) -> FamilyResult:
     for grid, kind, roles, data_top in [t for t in tables if t[1] == "3.2"]:
         full = [(a, bb) for a, bb in grid.full_rows if a >= data_top - 1]
         bands = sorted([("at", a, bb) for a, bb in full]
-                       + [("row", p.top, p.bottom) for p in _rows(grid, roles["competence"], data_top)],
+                       + [("row", p.top, p.bottom) for p in grid.cells(roles["competence"], data_top)],
                        key=lambda t: t[1])
         for i, (what, top, bottom) in enumerate(bands):
             if what == "at":
