@@ -102,13 +102,6 @@ def _ingest(
 
 @flow(name="ingest-files")
 def ingest_files(
-    paths: list[Path], out: Path, golden: Path | None, limits: Limits, force: bool,
-    on_done: Callable[[DocResult], None] | None = None, review: bool = True, refresh: bool = False,
-) -> RunReport:
-    return _ingest(paths, out, golden, limits, force, on_done, review, refresh)
-
-
-def run_ingest(
     paths: list[Path],
     out: Path,
     golden: Path | None,
@@ -119,11 +112,9 @@ def run_ingest(
     refresh: bool = False,
 ) -> RunReport:
     """Entry point of the CLI: the flow over already-resolved paths, with a progress callback."""
-    return ingest_files(paths, out, golden, limits, force, on_done, review, refresh)
+    return _ingest(paths, out, golden, limits, force, on_done, review, refresh)
 
 
-if __name__ == "__main__":
-    ingest()
 
 
 def run_on_dask(
@@ -144,3 +135,7 @@ def run_on_dask(
                                              "processes": True, "memory_limit": memory_limit}))
     return ingest.with_options(task_runner=runner)(source=source, out_dir=out_dir, golden_dir=golden_dir,
                                                    guarded=False)
+
+
+if __name__ == "__main__":
+    ingest()

@@ -112,10 +112,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
             if not args.verbose:
                 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            from flows.ingest import run_ingest
+            from flows.ingest import ingest_files
 
-            report = run_ingest(paths, out_dir, golden, limits, args.force, on_done=advance, review=not args.no_review,
-                                refresh=args.refresh)
+            report = ingest_files(paths, out_dir, golden, limits, args.force, on_done=advance,
+                                  review=not args.no_review, refresh=args.refresh)
     finally:
         stop()
     _print_run(report, out_dir)

@@ -219,14 +219,13 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
         write_reviews(report.documents, golden_dir)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
-    outputs = [load_json(Path(d.output)) for d in report.documents if d.output and Path(d.output).is_file()]
+    written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
+    outputs = [doc for _, doc in written]
     atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
     write_version_diffs(outputs, out_dir / "versions",
-                        changed={load_json(Path(d.output))["doc_key"] for d in report.documents
-                                 if d.output and d.status != "unchanged"})
+                        changed={doc["doc_key"] for d, doc in written if d.status != "unchanged"})
     if golden_dir is not None and golden_dir.is_dir():
-        outputs = {d.doc: Path(d.output) for d in report.documents if d.output}
-        report.scorecard = score_outputs(outputs, golden_dir)
+        report.scorecard = score_outputs({d.doc: Path(d.output) for d in report.documents if d.output}, golden_dir)
         atomic_write_text(out_dir / "scorecard.json", dumps(report.scorecard))
     summary = {
         "extractor_version": EXTRACTOR_VERSION,

@@ -204,12 +204,9 @@ def levels(doc: Document, page: PageLayout) -> list[tuple[str, str, list[Line], 
     right = [ln for ln in lines if ln.x0 > left_edge and ln.top >= min(m.top for m in marks) - 20]
     ac_x = min((ln.x0 for ln in right), default=page.width) - 2
     out = []
-    tops = []
-    for mark in marks:
-        band = _box_of(page, mark)
-        tops.append(band[0] - 1 if band else mark.top - 5)
-    for k, mark in enumerate(marks):
-        band = _box_of(page, mark)
+    bands = [_box_of(page, mark) for mark in marks]
+    tops = [band[0] - 1 if band else mark.top - 5 for band, mark in zip(bands, marks)]
+    for k, (mark, band) in enumerate(zip(marks, bands)):
         # Level shapes may overlap (chevrons): a level's band stops where the next one starts.
         nxt = tops[k + 1] if k + 1 < len(marks) else page.height
         top = tops[k]

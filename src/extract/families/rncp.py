@@ -572,7 +572,7 @@ def extract(doc: Document) -> FamilyResult:
         end = marks[k + 1].pos if k + 1 < len(marks) else float("inf")
         cells = {r: [c for c in columns[r] if mark.pos <= c.start < end] for r in ROLES}
         _emit_bloc(builder, mark, cells, coded, intro_by_number.get(mark.code))
-    _keep_text_outside_grid(doc, runs, builder)
+    _note_preamble_pages(doc, runs, builder)
     return FamilyResult(builder.doc_key, cert, builder)
 
 
@@ -607,7 +607,7 @@ def _emit_bloc(b: RecordBuilder, mark: BlocMark, cells: dict[str, list[Cell]], c
             keys = [b.add("assessment_modality", bloc_key, title=m.title, text=m.text, items=m.items, lines=m.lines)
                     for m in parse_modalities(cell)]
             modality_keys.append((cell, keys))
-        elif paired and competence_keys is not None:
+        elif paired:
             deferred.append(cell)
         else:
             for c in parse_criteria(cell):
@@ -654,8 +654,8 @@ def _derive_codes(b: RecordBuilder, bloc_key: str, intro: IntroBloc, comps: list
         )
 
 
-def _keep_text_outside_grid(doc: Document, runs: list[GridRun], b: RecordBuilder) -> None:
-    """Text on grid pages outside the grid and its header is reported, not silently dropped."""
+def _note_preamble_pages(doc: Document, runs: list[GridRun], b: RecordBuilder) -> None:
+    """Pages with text but no grid (preamble, épreuves) are not read into nodes: say so."""
     grid_pages = {r.grid.page for r in runs}
     skipped = 0
     for page in doc.pages:
