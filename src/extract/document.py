@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.errors import LimitExceeded, NeedsOCR
-from extract.furniture import detect_furniture, page_labels
+from extract.docmodel.furniture import detect_furniture, page_labels
 from extract.layout import Line, PageLayout, group_lines, read_page
 from extract.pdf_reading import Limits, check_bytes, open_pdf, sha256_file
 

@@ -18,7 +18,7 @@ from extract.families.generic import residual_blocks
 from extract.layout import Line, PageLayout
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.structure import Entry, build_items, parse_entries, split_marker
+from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import join_wrapped, normalize_text, slugify
 
 LEVEL = re.compile(r"^Niveau\s+(\d+)\s*$", re.I)

@@ -6,7 +6,7 @@ from extract.document import Document
 from extract.families import FamilyResult
 from extract.records import RecordBuilder
 from extract.schema import Certification
-from extract.structure import build_items, entries_text, paragraphs, parse_entries
+from extract.docmodel.structure import build_items, entries_text, paragraphs, parse_entries
 from extract.text import slugify
 
 

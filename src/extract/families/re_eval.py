@@ -17,11 +17,11 @@ from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.families.reac import fold, footer_table
-from extract.grid import CellPart, PageGrid, find_grid
+from extract.docmodel.grid import CellPart, PageGrid, find_grid
 from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code
-from extract.structure import Entry, build_items, parse_entries, split_marker
+from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import join_wrapped, normalize_text
 
 ARTICLE = re.compile(r"^(Le|La|Les|L['’]|Un|Une|Des|Du|Ce|Cette|Ces|Chaque|Toute?s?|Aucune?)\b|^L['’]")

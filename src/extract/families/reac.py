@@ -18,11 +18,11 @@ from datetime import date
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.grid import PageGrid, find_grids
+from extract.docmodel.grid import PageGrid, find_grids
 from extract.layout import Line, group_lines
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
-from extract.structure import Entry, build_items, parse_entries
+from extract.docmodel.structure import Entry, build_items, parse_entries
 from extract.text import join_wrapped, normalize_text
 
 

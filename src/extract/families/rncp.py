@@ -1,7 +1,7 @@
 """RNCP référentiels: the 4-column grid (activités · compétences · modalités · critères).
 
 Reading order of the work:
-1. each page's ruled grid (extract.grid); the header row names the columns (ACTIVITÉS,
+1. each page's ruled grid (extract.docmodel.grid); the header row names the columns (ACTIVITÉS,
    COMPÉTENCES, MODALITÉS, CRITÈRES); pages without a header reuse the previous page's columns;
 2. per column, cells across page breaks: the first cell of a continuation page continues the
    cell above when it is empty, starts in lower case, or (code columns) starts without a code;
@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.grid import CellPart, PageGrid, find_grid
+from extract.docmodel.grid import CellPart, PageGrid, find_grid
 from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.structure import Entry, build_items, parse_entries, split_marker
+from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import clean_line, join_wrapped, key_code, slugify
 
 ROLES = ("activity", "competence", "modality", "criteria")
