@@ -81,14 +81,24 @@ class Grammar:
         return bool(self.shapes)
 
 
+def family_of(shape: str) -> str:
+    """Shapes of one scheme printed with other separators or depths (`C#.#.#`, `C.#.#`) share
+    their letters."""
+    return re.sub(r"[^A-Za-z]", "", re.sub(r"(?<=[.\s])a(?![A-Za-z])", "", shape))
+
+
 def infer_grammar(openings: Iterable[str], min_values: int = 2) -> Grammar:
-    """Shapes that open at least `min_values` lines with different printed values."""
+    """Shapes whose scheme (prefix letters) opens at least `min_values` lines with different
+    printed values."""
     values: dict[str, set[str]] = defaultdict(set)
+    shapes: dict[str, set[str]] = defaultdict(set)
     for text in openings:
         found = candidate(text)
         if found is not None:
-            values[found[0].shape].add(found[0].printed.rstrip("."))
-    return Grammar(frozenset(s for s, v in values.items() if len(v) >= min_values))
+            fam = family_of(found[0].shape)
+            values[fam].add(found[0].printed.rstrip("."))
+            shapes[fam].add(found[0].shape)
+    return Grammar(frozenset(s for fam, v in values.items() if len(v) >= min_values for s in shapes[fam]))
 
 
 def dominant_shapes(openings: Iterable[str]) -> Counter[str]:

@@ -43,8 +43,21 @@ def detect_furniture(pages: list[PageLayout]) -> None:
     threshold = max(2, int(0.5 * n + 0.5)) if n >= 3 else 2
     for p, entries in zip(pages, per_page):
         for shape, idxs in entries:
-            if counts[shape] >= threshold or _PAGE_NUMBER.match(shape.replace("#", "1")):
+            if counts[shape] >= threshold or (_PAGE_NUMBER.match(shape.replace("#", "1")) and _isolated(p, idxs)):
                 p.furniture.update(idxs)
+
+
+def _isolated(page: PageLayout, idxs: list[int]) -> bool:
+    """A page number stands apart: no other word touches it on its line (a footnote call set
+    as a superscript beside a word is text, not a page number)."""
+    mine = [page.words[i] for i in idxs]
+    x0, x1 = min(w.x0 for w in mine), max(w.x1 for w in mine)
+    top, bottom = min(w.top for w in mine), max(w.bottom for w in mine)
+    size = max(w.size for w in mine)
+    return not any(
+        i not in idxs and w.top < bottom + 2 and w.bottom > top - 2 and w.x1 > x0 - size and w.x0 < x1 + size
+        for i, w in enumerate(page.words)
+    )
 
 
 def page_labels(pages: list[PageLayout]) -> dict[int, str]:

@@ -6,7 +6,8 @@ never the PDF or the layout directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from extract.docmodel.tables import Table, find_tables
@@ -17,7 +18,11 @@ from extract.layout import Line, PageLayout, group_lines
 @dataclass
 class DocModel:
     doc: Document
-    tables: list[Table] = field(default_factory=list)
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        """The document's logical tables (found on first use: not every family reads tables)."""
+        return find_tables(self.doc.pages)
 
     @property
     def path(self) -> Path:
@@ -54,4 +59,4 @@ class DocModel:
 
 
 def build_model(doc: Document) -> DocModel:
-    return DocModel(doc, find_tables(doc.pages))
+    return DocModel(doc)

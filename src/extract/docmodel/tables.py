@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from extract.docmodel.codes import Grammar, candidate, infer_grammar
 from extract.docmodel.grid import CellPart, PageGrid, find_grids
 from extract.docmodel.structure import Entry, parse_entries, split_marker
-from extract.docmodel.unruled import fits, regrid, unruled_grids
+from extract.docmodel.unruled import GUTTER, fits, regrid, unruled_grids
 from extract.layout import Line, PageLayout, Word, group_lines
 
 PAGE_SPAN = 10000.0  # global vertical coordinate: page * PAGE_SPAN + y
@@ -272,14 +272,19 @@ def _compatible(a: PageGrid, b: PageGrid, header_a: Sequence[str], header_b: Seq
 
 
 def _alone_below(page: PageLayout, grid: PageGrid) -> bool:
-    """Nothing but furniture under the table on its page."""
-    furniture = {id(page.words[i]) for i in page.furniture}
-    return not any(w.top > grid.bottom + 2 and id(w) not in furniture for w in page.words)
+    """Nothing but furniture and footnotes (text smaller than the table's) under the table."""
+    return not _between(page, grid, lambda w: w.top > grid.bottom + 2)
 
 
 def _alone_above(page: PageLayout, grid: PageGrid) -> bool:
+    return not _between(page, grid, lambda w: w.bottom < grid.top - 2)
+
+
+def _between(page: PageLayout, grid: PageGrid, where: Callable[[Word], bool]) -> bool:
     furniture = {id(page.words[i]) for i in page.furniture}
-    return not any(w.bottom < grid.top - 2 and id(w) not in furniture for w in page.words)
+    sizes = sorted(w.size for w in grid.words) or [0.0]
+    body = sizes[len(sizes) // 2]
+    return any(where(w) and id(w) not in furniture and w.size >= body - 0.6 for w in page.words)
 
 
 def _narrower(prev: PageGrid, grid: PageGrid) -> bool:
@@ -297,6 +302,15 @@ def find_tables(pages: Sequence[PageLayout], min_cols: int = 2) -> list[Table]:
     last_of_page: dict[int, Table] = {}
     for page in pages:
         grids = page_grids(page, min_cols)
+        prev = last_of_page.get(page.number - 1)
+        if prev is not None and _alone_below(by_page[page.number - 1], prev.fragments[-1].grid) and not (
+                grids and _alone_above(page, grids[0])):
+            tail = _tail(page, prev.fragments[-1].grid, grids[0].top if grids else page.height)
+            if tail is not None:
+                prev.fragments.append(fragment_of(tail, prev.header))
+                last_of_page[page.number] = prev
+                if not grids:
+                    continue
         for k, grid in enumerate(grids):
             prev = last_of_page.get(page.number - 1)
             if k == 0 and prev is not None and _narrower(prev.fragments[-1].grid, grid):
@@ -320,6 +334,35 @@ def find_tables(pages: Sequence[PageLayout], min_cols: int = 2) -> list[Table]:
     return tables
 
 
+def _body(grid: PageGrid) -> float | None:
+    sizes = sorted(w.size for w in grid.words)
+    return sizes[len(sizes) // 2] if sizes else None
+
+
+def _tail(page: PageLayout, prev: PageGrid, floor: float) -> PageGrid | None:
+    """The end of a table printed at the top of the next page, too short there to show its
+    columns (one or two columns going on): the lines above `floor` that fit the table's columns."""
+    furniture = {id(page.words[i]) for i in page.furniture}
+    content = [w for w in page.words if id(w) not in furniture and w.upright and w.bottom < floor - 1]
+    if not content:
+        return None
+    kept: list[Line] = []
+    for ln in sorted(group_lines(content, page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top):
+        if not fits(ln, prev.bounds, _body(prev)) or ln.x0 < prev.bounds[0] - 12 or ln.x1 > prev.bounds[-1] + 12:
+            break
+        kept.append(ln)
+    if not kept:
+        return None
+    b = prev.bounds
+    used = {c for ln in kept for w in ln.words for c in range(len(b) - 1) if b[c] <= w.xc < b[c + 1]}
+    if len(used) < 2 and 0 in used:
+        return None  # a paragraph at the page's margin, not a column going on
+    top, bottom = min(ln.top for ln in kept) - 1.0, max(ln.bottom for ln in kept) + 1.0
+    grid = regrid(page, b, top, bottom, [w for ln in kept for w in ln.words], prev.kind)
+    grid.all_words = page.words  # type: ignore[attr-defined]
+    return grid
+
+
 def _take_lead_in(t: Table, pages: dict[int, PageLayout], tables: Sequence[Table]) -> None:
     """A table's first row printed alone at the bottom of the page before (after its heading),
     too short there to show columns: read it with the table's columns."""
@@ -335,11 +378,11 @@ def _take_lead_in(t: Table, pages: dict[int, PageLayout], tables: Sequence[Table
                      key=lambda w: w.top)
     if not content:
         return
-    lines = group_lines(content, before.number)
+    lines = sorted(group_lines(content, before.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
     # The trailing lines that fit the table's columns, below the last line that does not.
     lead: list[Line] = []
     for ln in reversed(lines):
-        if not fits(ln.words, first.grid.bounds) or ln.x0 < first.grid.bounds[0] - 12:
+        if not fits(ln, first.grid.bounds, _body(first.grid)) or ln.x0 < first.grid.bounds[0] - 12:
             break
         lead.insert(0, ln)
     if not lead or len(lead) == len(lines) and floor == 0.0:
@@ -428,7 +471,10 @@ def _is_repeated_header(part: CellPart, header: str) -> bool:
 def _build_cells(t: Table) -> None:
     grammars = _code_grammar(t)
     coded = [_coded(t, c, g) for c, g in enumerate(grammars)]
-    key_col = next((c for c in range(t.ncols) if coded[c]), 0)
+    # Rows are those of the coded column cut finest (one competence per row, activities merged
+    # over several): when its top cell goes on, the whole row goes on.
+    counts = [sum(len(f.grid.cells(c, f.data_top)) for f in t.fragments) for c in range(t.ncols)]
+    key_col = max((c for c in range(t.ncols) if coded[c]), key=lambda c: counts[c], default=0)
     columns: list[list[TableCell]] = [[] for _ in range(t.ncols)]
     header = t.header
     for n, f in enumerate(t.fragments):

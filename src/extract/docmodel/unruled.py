@@ -284,12 +284,14 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
     starts = column_starts(words, content, size, min_lines=MIN_COLUMN_LINES, crossing=False)
     spans: list[tuple[float, float, float]] = []
     margin = min(w.x0 for w in content)
+    sizes: dict[float, float] = {}
     for x in starts:
         if x <= margin + ALIGN:
             continue  # the page's own left margin starts every paragraph, table or not
+        sizes[x] = median(c.size for c in chunks if abs(c.x0 - x) <= ALIGN)
         run: list[Line] = []
         for c in chunks:
-            if any(w.x0 < x - 0.5 and w.x1 > x + 0.5 for w in c.words if id(w) not in furniture):
+            if _spans(c, x, furniture, sizes[x]):
                 if len(run) >= MIN_COLUMN_LINES:
                     spans.append((run[0].top, run[-1].bottom, x))
                 run = []
@@ -310,14 +312,28 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
         if len(set(xs)) < 2:
             continue
         # A line across one of the region's columns (a bloc heading between two tables) cuts it.
-        cuts = [c.top for c in chunks if a < c.top < b and any(
-            w.x0 < x - 0.5 and w.x1 > x + 0.5 for x in xs for w in c.words if id(w) not in furniture)]
+        cuts = [c.top for c in chunks if a < c.top < b and any(_spans(c, x, furniture, sizes[x]) for x in xs)]
         edges = [a, *cuts, b]
         for top, bottom in zip(edges, edges[1:]):
             inside = [c for c in chunks if top <= c.top and c.bottom <= bottom + 1 and c.top not in cuts]
             if inside:
                 out.append((min(c.top for c in inside) - 1.0, max(c.bottom for c in inside) + 1.0))
     return out
+
+
+def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None) -> bool:
+    """Does a line run across a column start? A word over it does; so does a line whose words
+    go on across it at word spacing without one of them starting there (a heading, body text).
+    Two columns' texts set close together meet at the start of the right one, in the columns'
+    own type size (`size`): a heading in another size meeting it there by chance still spans."""
+    words = [w for w in chunk.words if id(w) not in furniture]
+    if any(w.x0 < x - 0.5 and w.x1 > x + 0.5 for w in words):
+        return True
+    if not words or not (words[0].x0 < x - 0.5 and words[-1].x1 > x + 0.5):
+        return False
+    if size is not None and any(abs(w.size - size) > 0.6 for w in words):
+        return True
+    return not any(abs(w.x0 - x) <= ALIGN for w in words)
 
 
 def _holds(g: PageGrid, w: Word) -> bool:
@@ -450,6 +466,6 @@ def regrid(page: PageLayout, bounds: Sequence[float], top: float, bottom: float,
     return _grid(page, list(bounds), top, bottom, ws, size, kind)
 
 
-def fits(words: Sequence[Word], bounds: Sequence[float]) -> bool:
-    """No word crosses an inner column boundary."""
-    return not any(w.x0 < b - 0.5 and w.x1 > b + 0.5 for w in words for b in bounds[1:-1])
+def fits(line: Line, bounds: Sequence[float], size: float | None = None) -> bool:
+    """The line runs across no inner column boundary (`size`: the table's type size)."""
+    return not any(_spans(line, b + 1.0, set(), size) for b in bounds[1:-1])
