@@ -231,7 +231,7 @@ def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fr
         if any(top <= a + 1 and b <= band + 1 for a, b in grid.full_rows):
             break
         t, ls = _band_text(grid, words, top, band)
-        repeated = known_header is not None and header_bottom is None and [fold(x) for x in t] == [fold(x) for x in known_header]
+        repeated = bool(known_header) and any(known_header) and header_bottom is None and [fold(x) for x in t] == [fold(x) for x in known_header]
         if not (repeated or _headerish(t, ls, grid.bounds)):
             break
         texts = [" ".join(x for x in (a, b) if x) for a, b in zip(texts or [""] * grid.ncols, t)]
@@ -254,7 +254,7 @@ def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fr
     if kept:
         texts = [" ".join(ln.text for ln in sorted(kept, key=lambda ln: ln.top) if grid.bounds[c] <= (ln.x0 + ln.x1) / 2 < grid.bounds[c + 1])
                  for c in range(grid.ncols)]
-        repeated = known_header is not None and [fold(t) for t in texts] == [fold(t) for t in known_header]
+        repeated = bool(known_header) and any(known_header) and [fold(t) for t in texts] == [fold(t) for t in known_header]
         if repeated or (sum(1 for t in texts if t) >= max(2, grid.ncols - 1) and _headerish(texts, kept, grid.bounds)):
             return Fragment(grid, grid.top, texts, kept)
     return Fragment(grid, grid.top, [""] * grid.ncols, [])

@@ -182,8 +182,9 @@ def _drawn_rows(bounds: list[float], horizontals: Sequence[Segment], words: Sequ
             out.append([])
             continue
         x0, x1 = min(w.x0 for w in col), max(w.x1 for w in col)
+        lines = group_lines(col, 0)
         ys = sorted({round((s.top + s.bottom) / 2, 1) for s in horizontals
-                     if s.x0 <= x0 + 2.0 and s.x1 >= x1 - 2.0})
+                     if s.x0 <= x0 + 2.0 and s.x1 >= x1 - 2.0 and not _underlines(s, lines)})
         merged: list[float] = []
         for y in ys:
             if merged and y - merged[-1] < DOUBLE_RULE:
@@ -191,6 +192,13 @@ def _drawn_rows(bounds: list[float], horizontals: Sequence[Segment], words: Sequ
             merged.append(y)
         out.append(merged)
     return out
+
+
+def _underlines(s: Segment, lines: Sequence[Line]) -> bool:
+    """A stroke right under a line of text and as wide as it is that line's underline."""
+    y = (s.top + s.bottom) / 2
+    return any(ln.bottom - 0.3 * ln.size <= y <= ln.bottom + 3 and abs(s.x0 - ln.x0) < 3 and abs(s.x1 - ln.x1) < 6
+               for ln in lines)
 
 
 def _paragraph_starts(lines: Sequence[Line]) -> list[Line]:
@@ -224,7 +232,16 @@ def aligned_rows(columns: Sequence[Sequence[Line]]) -> list[float]:
 
 
 def _straddles(lines: Sequence[Line], y: float) -> bool:
-    return any(ln.top < y - LEVEL and ln.bottom > y + LEVEL for ln in lines)
+    """Does a column's text run on across the row top `y` (a line over it, or a paragraph whose
+    next line merely happens to start level with the row)?"""
+    if any(ln.top < y - LEVEL and ln.bottom > y + LEVEL for ln in lines):
+        return True
+    above = [ln for ln in lines if ln.top < y - LEVEL]
+    below = [ln for ln in lines if ln.top >= y - LEVEL]
+    if not above or not below:
+        return False
+    opens = {id(ln) for ln in _paragraph_starts(lines)}
+    return id(below[0]) not in opens
 
 
 # ---------------------------------------------------------------- grids
