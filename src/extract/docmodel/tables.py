@@ -428,13 +428,36 @@ def _starts_lower(text: str) -> bool:
     return bool(s) and (s[0].islower() or s[0] in ",;:.)")
 
 
-def _continues(part: CellPart, prev: TableCell, grammar: Grammar, coded: bool, row_goes_on: bool) -> bool:
+@dataclass(frozen=True)
+class _Openings:
+    """How a column's cells open: the share of them whose first line is underlined, bold."""
+
+    underlined: float = 0.0
+    bold: float = 0.0
+
+
+def _openings(t: Table, col: int) -> _Openings:
+    firsts = [part.lines[0] for f in t.fragments for part in f.grid.cells(col, f.data_top) if part.lines]
+    if len(firsts) < 2:
+        return _Openings()
+    return _Openings(sum(ln.underlined for ln in firsts) / len(firsts), sum(ln.bold for ln in firsts) / len(firsts))
+
+
+def _continues(part: CellPart, prev: TableCell, grammar: Grammar, coded: bool, row_goes_on: bool,
+               openings: _Openings = _Openings()) -> bool:
     """Does the first cell of a page continue the column's last cell of the page before?"""
     if part.empty:
         return True
     first = part.lines[0]
     if _starts_lower(first.text):
         return True
+    last = prev.lines[-1]
+    # A part that opens the way this column's cells open (an underlined or bold heading line)
+    # is a new cell, even where the row's other cells go on.
+    if first.underlined and not last.underlined and openings.underlined >= 0.6:
+        return False
+    if first.bold and not last.bold and openings.bold >= 0.6 and not coded:
+        return False
     found = grammar.match(_strip_marker(first)) if grammar else None
     if found is not None:
         # A list of codes goes on across the page with the next code of its series.
@@ -450,7 +473,8 @@ def _continues(part: CellPart, prev: TableCell, grammar: Grammar, coded: bool, r
     if marker is not None:
         # A list goes on with its own glyph; another glyph opens a new group.
         return bool(prev_markers) and marker == prev_markers[-1]
-    return not prev.lines[-1].text.rstrip().endswith(TERMINAL) and not first.bold
+    # A sentence left open goes on, unless a bold line opens under regular text (a heading).
+    return not last.text.rstrip().endswith(TERMINAL) and (not first.bold or last.bold)
 
 
 def _full_rows(f: Fragment) -> list[FullRow]:
@@ -471,10 +495,11 @@ def _is_repeated_header(part: CellPart, header: str) -> bool:
 def _build_cells(t: Table) -> None:
     grammars = _code_grammar(t)
     coded = [_coded(t, c, g) for c, g in enumerate(grammars)]
-    # Rows are those of the coded column cut finest (one competence per row, activities merged
-    # over several): when its top cell goes on, the whole row goes on.
-    counts = [sum(len(f.grid.cells(c, f.data_top)) for f in t.fragments) for c in range(t.ncols)]
-    key_col = max((c for c in range(t.ncols) if coded[c]), key=lambda c: counts[c], default=0)
+    openings = [_openings(t, c) for c in range(t.ncols)]
+    # Rows are those of the column cut finest (one competence per row, activities merged over
+    # several): when its top cell goes on with text, the whole row goes on.
+    counts = [sum(1 for f in t.fragments for p in f.grid.cells(c, f.data_top) if p.lines) for c in range(t.ncols)]
+    key_col = max(range(t.ncols), key=lambda c: (counts[c], coded[c], -c))
     columns: list[list[TableCell]] = [[] for _ in range(t.ncols)]
     header = t.header
     for n, f in enumerate(t.fragments):
@@ -485,15 +510,16 @@ def _build_cells(t: Table) -> None:
         if n > 0:
             firsts = [ps[0] if ps and abs(ps[0].top - f.data_top) < 3 else None for ps in parts]
             key = firsts[key_col]
-            if key is not None and columns[key_col]:
-                row_goes_on = _continues(key, columns[key_col][-1], grammars[key_col], coded[key_col], False)
+            if key is not None and key.lines and columns[key_col]:
+                row_goes_on = _continues(key, columns[key_col][-1], grammars[key_col], coded[key_col], False,
+                                         openings[key_col])
         order = [key_col] + [c for c in range(t.ncols) if c != key_col]
         for c in order:
             for i, part in enumerate(parts[c]):
                 column = columns[c]
                 at_top = n > 0 and i == 0 and bool(column) and abs(part.top - f.data_top) < 3
                 if at_top and (c == key_col and row_goes_on or c != key_col and _continues(
-                        part, column[-1], grammars[c], coded[c], row_goes_on)):
+                        part, column[-1], grammars[c], coded[c], row_goes_on, openings[c])):
                     column[-1].parts.append(part)
                     continue
                 if not part.empty:

@@ -218,7 +218,8 @@ def _paragraph_starts(lines: Sequence[Line]) -> list[Line]:
 def aligned_rows(columns: Sequence[Sequence[Line]]) -> list[float]:
     """Row tops of an undrawn table: where paragraphs open level with each other in two or more
     columns (cells of one row start their text at the row's top)."""
-    starts = sorted((ln.top, k) for k, lines in enumerate(columns) for ln in _paragraph_starts(lines))
+    # A column's first line opens the table's first row, whatever its height: not a row of its own.
+    starts = sorted((ln.top, k) for k, lines in enumerate(columns) for ln in _paragraph_starts(lines)[1:])
     rows: list[float] = []
     i = 0
     while i < len(starts):
