@@ -523,7 +523,7 @@ def certification(model: DocModel) -> Certification:
     joined = join_wrapped([ln.text for ln in heads[:4]])
     # The title line itself: the first heading and the lines set like it right under it.
     run = real[:1]
-    for ln in heads[1:]:
+    for ln in real[1:]:
         if abs(ln.size - run[-1].size) > 0.5 or ln.top - run[-1].bottom > ln.size:
             break
         run.append(ln)
