@@ -78,3 +78,56 @@ def join_wrapped(lines: list[str]) -> str:
         else:
             out += " " + line
     return out
+
+
+_WORD_EDGE = "«»\"'’‘()[]{}.,;:!?…"
+
+
+def vocabulary(lines: list[str]) -> list[str]:
+    """The words a document prints whole (lower case, sorted): every word not cut at a line end."""
+    words = set()
+    for line in lines:
+        for token in line.split():
+            token = token.strip(_WORD_EDGE)
+            if token and not token.endswith("-"):
+                words.add(token.lower())
+    return sorted(words)
+
+
+def dehyphenate(lines: list[str], vocabulary: list[str]) -> list[str]:
+    """Undo a typesetter's hyphenation between the printed lines of one paragraph.
+
+    A line ending in `frag-` before a line starting with `rest` is a word cut at the line end
+    when the document prints `fragrest` whole elsewhere, or a word of its family (`para-` /
+    `métreur` beside `paramétrage`: a word sharing the cut and three letters after it); the cut
+    word is then moved up whole (`informa-` / `tique` -> `informatique`). A compound the document
+    prints with its hyphen (`concepteur-développeur`) or whose join it never prints
+    (`tiers-` / `lieux`) keeps its hyphen. `vocabulary` is vocabulary() of the document's lines.
+    """
+    import bisect
+
+    known = set(vocabulary)
+
+    def printed_prefix(prefix: str) -> bool:
+        i = bisect.bisect_left(vocabulary, prefix)
+        return i < len(vocabulary) and vocabulary[i].startswith(prefix)
+
+    out = [ln.strip() for ln in lines]
+    for i in range(len(out) - 1):
+        line, nxt = out[i], out[i + 1]
+        if not line.endswith("-") or line.endswith(" -") or len(line) < 2 or not line[-2].isalpha() or not nxt:
+            continue
+        head = line[:-1].split()[-1] if line[:-1].split() else ""
+        frag = head.split("-")[-1].lstrip(_WORD_EDGE)
+        rest_token, _, after = nxt.partition(" ")
+        rest = rest_token.rstrip(_WORD_EDGE)
+        if not frag or not rest or not rest[0].isalpha() or not rest[0].islower():
+            continue
+        joined, compound = (frag + rest).lower(), f"{frag}-{rest}".lower()
+        if compound in known:
+            continue
+        if joined in known or printed_prefix(joined[: len(frag) + 3]) and len(rest) >= 3 and not (
+                frag.lower() in known and rest.lower() in known):
+            out[i] = line[:-1] + rest_token
+            out[i + 1] = after.strip()
+    return [ln for ln in out if ln]

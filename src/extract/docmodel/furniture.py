@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from extract.layout import PageLayout, group_lines
+from extract.layout import Line, PageLayout, group_lines
 
 _PAGE_NUMBER = re.compile(
     r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$|^page\s*:?\s*\d{1,4}(\s*/\s*\d{1,4})?$",
@@ -26,25 +26,55 @@ def detect_furniture(pages: list[PageLayout]) -> None:
     """Fill `PageLayout.furniture` with the indexes of furniture words, on every page."""
     if not pages:
         return
-    per_page: list[list[tuple[str, list[int]]]] = []
+    per_page: list[list[tuple[str, tuple[tuple, tuple], Line, list[int]]]] = []
     counts: Counter[str] = Counter()
+    places: Counter[tuple] = Counter()
     for p in pages:
         index = {id(w): i for i, w in enumerate(p.words)}
-        entries: list[tuple[str, list[int]]] = []
+        entries: list[tuple[str, tuple[tuple, tuple], Line, list[int]]] = []
         lo, hi = p.height * BAND, p.height * (1 - BAND)
         margin_words = [w for w in p.words if w.bottom <= lo or w.top >= hi]
         # Footer tables put cells side by side: split lines at wide gaps so each cell is a shape.
         for ln in group_lines(margin_words, p.number, split_gap=2.0):
             shape = _shape(ln.text)
-            entries.append((shape, [index[id(w)] for w in ln.words]))
+            entries.append((shape, _places(ln), ln, [index[id(w)] for w in ln.words]))
         per_page.append(entries)
-        counts.update({s for s, _ in entries})
+        counts.update({s for s, _, _, _ in entries})
+        places.update({pl for _, pls, _, _ in entries for pl in pls})
     n = len(pages)
     threshold = max(2, int(0.5 * n + 0.5)) if n >= 3 else 2
     for p, entries in zip(pages, per_page):
-        for shape, idxs in entries:
+        for shape, _, _, idxs in entries:
             if counts[shape] >= threshold or _PAGE_NUMBER.match(shape.replace("#", "1")):
                 p.furniture.update(idxs)
+    for p, entries in zip(pages, per_page):
+        # A running header or footer whose wording follows the section ("… • Les compétences",
+        # "… (Parcours B)") keeps its place and type: set apart from the page's content, at the
+        # same height and edge on most pages.
+        running = [idxs for _, pls, ln, idxs in entries
+                   if any(places[pl] >= threshold for pl in pls) and _apart(ln, p, top=ln.bottom <= p.height * BAND)]
+        for idxs in running:
+            p.furniture.update(idxs)
+
+
+def _places(line: Line) -> tuple[tuple, tuple]:
+    """Where and how a margin line is set: its height, type size and style, and its left edge or
+    its right edge (a right-aligned footer keeps only that one)."""
+    style = (round(line.top), round(line.size, 1), line.bold, line.italic)
+    return (("left", round(line.x0), *style), ("right", round(line.x1), *style))
+
+
+def _apart(line: Line, page: PageLayout, top: bool) -> bool:
+    """Is a margin line set apart from the content: no word but furniture within two lines'
+    height on the content side (below a header, above a footer)?"""
+    own = {id(w) for w in line.words}
+    gap = 2.0 * line.size
+    for i, w in enumerate(page.words):
+        if id(w) in own or i in page.furniture or (w.bottom > line.top and w.top < line.bottom):
+            continue  # the line itself, other furniture, what shares its baseline (a page number)
+        if (top and line.bottom <= w.top < line.bottom + gap) or (not top and line.top - gap < w.bottom <= line.top):
+            return False
+    return True
 
 
 def page_labels(pages: list[PageLayout]) -> dict[int, str]:
