@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -87,7 +88,7 @@ def vocabulary(lines: list[str]) -> list[str]:
     """The words a document prints whole (lower case, sorted): every word not cut at a line end."""
     words = set()
     for line in lines:
-        for token in line.split():
+        for token in re.split(r"[\s'’]+", line):  # an elided article is not part of the word: l'informatique
             token = token.strip(_WORD_EDGE)
             if token and not token.endswith("-"):
                 words.add(token.lower())
@@ -104,8 +105,6 @@ def dehyphenate(lines: list[str], vocabulary: list[str]) -> list[str]:
     prints with its hyphen (`concepteur-développeur`) or whose join it never prints
     (`tiers-` / `lieux`) keeps its hyphen. `vocabulary` is vocabulary() of the document's lines.
     """
-    import bisect
-
     known = set(vocabulary)
 
     def printed_prefix(prefix: str) -> bool:
@@ -118,7 +117,7 @@ def dehyphenate(lines: list[str], vocabulary: list[str]) -> list[str]:
         if not line.endswith("-") or line.endswith(" -") or len(line) < 2 or not line[-2].isalpha() or not nxt:
             continue
         head = line[:-1].split()[-1] if line[:-1].split() else ""
-        frag = head.split("-")[-1].lstrip(_WORD_EDGE)
+        frag = re.split(r"['’]", head.split("-")[-1])[-1].lstrip(_WORD_EDGE)
         rest_token, _, after = nxt.partition(" ")
         rest = rest_token.rstrip(_WORD_EDGE)
         if not frag or not rest or not rest[0].isalpha() or not rest[0].islower():
@@ -126,8 +125,9 @@ def dehyphenate(lines: list[str], vocabulary: list[str]) -> list[str]:
         joined, compound = (frag + rest).lower(), f"{frag}-{rest}".lower()
         if compound in known:
             continue
-        if joined in known or printed_prefix(joined[: len(frag) + 3]) and len(rest) >= 3 and not (
-                frag.lower() in known and rest.lower() in known):
+        two_words = frag.lower() in known and rest.lower() in known
+        family = len(rest) >= 3 and not two_words and printed_prefix(joined[: len(frag) + 3])
+        if joined in known or family:
             out[i] = line[:-1] + rest_token
             out[i + 1] = after.strip()
     return [ln for ln in out if ln]

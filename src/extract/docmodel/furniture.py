@@ -52,7 +52,7 @@ def detect_furniture(pages: list[PageLayout]) -> None:
         # "… (Parcours B)") keeps its place and type: set apart from the page's content, at the
         # same height and edge on most pages.
         running = [idxs for _, pls, ln, idxs in entries
-                   if any(places[pl] >= threshold for pl in pls) and _apart(ln, p, top=ln.bottom <= p.height * BAND)]
+                   if any(places[pl] >= threshold for pl in pls) and _apart(ln, p)]
         for idxs in running:
             p.furniture.update(idxs)
 
@@ -64,15 +64,15 @@ def _places(line: Line) -> tuple[tuple, tuple]:
     return (("left", round(line.x0), *style), ("right", round(line.x1), *style))
 
 
-def _apart(line: Line, page: PageLayout, top: bool) -> bool:
-    """Is a margin line set apart from the content: no word but furniture within two lines'
-    height on the content side (below a header, above a footer)?"""
+def _apart(line: Line, page: PageLayout) -> bool:
+    """Is a margin line set apart: no word but furniture within two lines' height above or
+    below it (the last line of a block continued from page to page is not)?"""
     own = {id(w) for w in line.words}
     gap = 2.0 * line.size
     for i, w in enumerate(page.words):
         if id(w) in own or i in page.furniture or (w.bottom > line.top and w.top < line.bottom):
             continue  # the line itself, other furniture, what shares its baseline (a page number)
-        if (top and line.bottom <= w.top < line.bottom + gap) or (not top and line.top - gap < w.bottom <= line.top):
+        if line.bottom <= w.top < line.bottom + gap or line.top - gap < w.bottom <= line.top:
             return False
     return True
 

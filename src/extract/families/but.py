@@ -377,7 +377,7 @@ def _part(reading: Reading, page: PageLayout, top: float, bottom: float) -> Part
     return Part(page, top, bottom, lines)
 
 
-def _down_chains(page: PageLayout, top: float, bottom: float) -> list[list[Box]]:
+def _vertical_chains(page: PageLayout, top: float, bottom: float) -> list[list[Box]]:
     """Chains of arrows pointing down (or up) inside a stretch of the page, top to bottom."""
     out = []
     for chain in chains([b for b in page.boxes if b.top >= top - 1 and b.bottom <= bottom + 1]):
@@ -391,17 +391,17 @@ def bar_sections(reading: Reading) -> list[Section]:
     niveaux (arrows) under it, and the pages after it that go on with niveaux (no new bar)."""
     doc = reading.doc
     sections: list[Section] = []
-    for i, page in enumerate(doc.pages):
+    for page in doc.pages:
         bars = _bars(reading, page)
         for k, (bar, m) in enumerate(bars):
             bottom = bars[k + 1][0].box.top if k + 1 < len(bars) else page.height
             part = _part(reading, page, bar.box.bottom, bottom)
             # A bar that only repeats a compétence's name (tables, matrices) has no composantes
             # and no niveaux under it.
-            if not any(_is_composante(ln) for ln in part.lines) or not _down_chains(page, part.top, part.bottom):
+            if not any(_is_composante(ln) for ln in part.lines) or not _vertical_chains(page, part.top, part.bottom):
                 continue
             sections.append(Section(m.group(2), m.group(3).strip(), bar, [part]))
-        if not bars and sections and sections[-1].parts[-1].page.number == page.number - 1 and _down_chains(
+        if not bars and sections and sections[-1].parts[-1].page.number == page.number - 1 and _vertical_chains(
                 page, 0, page.height):
             sections[-1].parts.append(_part(reading, page, 0, page.height))
     return sections
@@ -418,11 +418,12 @@ class ParcoursPage:
 
 
 def _column_labels(rows: list[Line], cells: list[Box]) -> list[Line]:
-    """Lines under a row of chevrons set one per column on a common baseline ("Année 1" …)."""
+    """Lines under the rows of chevrons set one per column on a common baseline ("Année 1" …)."""
+    widest = max((c.x1 - c.x0 for c in cells), default=0.0)
     out: list[Line] = []
     for ln in rows:
         same = [o for o in rows if abs(o.top - ln.top) < 2]
-        if len(same) >= 2 and all(any(c.x0 - 2 <= o.x0 and o.x1 <= c.x1 + 2 for c in cells) for o in same):
+        if len(same) >= 2 and all(o.x1 - o.x0 < widest for o in same):
             out.append(ln)
     return out
 
@@ -444,17 +445,18 @@ def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Sect
         return None
     reached: list[tuple[Section, list[Line], str]] = []
     used = {id(w) for bar, _ in bars for w in bar.line.words}
-    last_cells: list[Box] = []
+    all_cells: list[Box] = []
     table_bottom = first.box.bottom
     for k, (bar, m) in enumerate(bars):
         bottom = bars[k + 1][0].box.top if k + 1 < len(bars) else page.height
         region = [ln for ln in lines if bar.box.bottom <= (ln.top + ln.bottom) / 2 < bottom]
-        rows = [c for c in chains([b for b in page.boxes if b.top >= bar.box.bottom - 1 and b.bottom <= bottom + 1])
-                if any(pointing(b) in ("right", "left") for b in c)]
-        if not rows:
+        under = [b for b in page.boxes if b.top >= bar.box.bottom - 1 and b.bottom <= bottom + 1]
+        rows = [c for c in chains(under) if any(pointing(b) in ("right", "left") for b in c)]
+        # A parcours reaching one niveau only shows a single box, not a row of chevrons.
+        cells = rows[0] if rows else [b for b in under if b.filled and inside(b, region)][:1]
+        if not cells:
             continue
-        cells = rows[0]
-        last_cells = cells
+        all_cells += cells
         table_bottom = max(table_bottom, max(c.bottom for c in cells))
         for cell in cells:
             held = sorted(inside(cell, region), key=lambda ln: (round(ln.top), ln.x0))
@@ -463,7 +465,7 @@ def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Sect
     if not reached:
         return None
     rest = [ln for ln in lines if ln.top >= table_bottom - 1 and not all(id(w) in used for w in ln.words)]
-    labels = _column_labels(rest, last_cells)
+    labels = _column_labels(rest, all_cells)
     text_lines = [ln for ln in rest if ln not in labels]
     other = [bar.line for bar, _ in bars] + labels + [ln for _, held, _ in reached for ln in held]
     return ParcoursPage(title, heading, page, reached, text_lines, other)
@@ -552,8 +554,9 @@ def _read_section(reading: Reading, sec: Section, cells: list[tuple[int, str]], 
     chevrons of parcours pages under its bar: a niveau they name is printed there too."""
     first = sec.parts[0]
     page = first.page
-    shapes = [(part, shape) for part in sec.parts for chain in _down_chains(part.page, part.top, part.bottom)
-              for shape in (chain if pointing(chain[0]) != "up" else reversed(chain))]
+    # Niveaux in arrow order: down the page for arrows pointing down, up it for arrows pointing up.
+    shapes = [(part, shape) for part in sec.parts for chain in _vertical_chains(part.page, part.top, part.bottom)
+              for shape in chain]
     upper_bottom = min((s.top for p, s in shapes if p is first), default=first.bottom)
     upper = [ln for ln in first.lines if (ln.top + ln.bottom) / 2 < upper_bottom]
     use([sec.bar.line])
@@ -604,7 +607,7 @@ def _read_section(reading: Reading, sec: Section, cells: list[tuple[int, str]], 
     out: list[str] = []
     for k, (part, shape, mark, libelle, note, libelle_text) in enumerate(read):
         number = LEVEL.match(mark.text).group(1) if mark else None  # type: ignore[union-attr]
-        also = [page for page, text in cells if _level_named(libelles, text) == k]
+        also = [p for p, text in cells if _level_named(libelles, text) == k]
         lk = b.add("level", ck, code=number, title=f"Niveau {number}" if number else None, text=libelle_text,
                    lines=[*([mark] if mark else []), *libelle], pages=also)
         if note:
