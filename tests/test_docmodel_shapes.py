@@ -147,3 +147,12 @@ def test_lines_at_a_steady_place_next_to_content_are_not_furniture():
              for n in range(1, 7)]
     detect_furniture(pages)
     assert all(not p.furniture for p in pages)
+
+
+def test_column_labels_are_a_row_of_short_lines_under_the_shapes():
+    from extract.docmodel.shapes import column_labels
+
+    cells = [Box(0, 0, 180, 40, True), Box(170, 0, 360, 40, True)]
+    labels = [line("Année 1", 60, 50), line("Année 2", 240, 50), line("Année 3", 420, 50)]
+    paragraph = [line("Ce parcours forme aux métiers de la maintenance aéronautique et au contrôle", 0, 66)]
+    assert column_labels(labels + paragraph, cells) == labels

@@ -68,11 +68,13 @@ def _apart(line: Line, page: PageLayout) -> bool:
     """Is a margin line set apart: no word but furniture within two lines' height above or
     below it (the last line of a block continued from page to page is not)?"""
     own = {id(w) for w in line.words}
+    top, bottom = line.top, line.bottom
     gap = 2.0 * line.size
     for i, w in enumerate(page.words):
-        if id(w) in own or i in page.furniture or (w.bottom > line.top and w.top < line.bottom):
-            continue  # the line itself, other furniture, what shares its baseline (a page number)
-        if line.bottom <= w.top < line.bottom + gap or line.top - gap < w.bottom <= line.top:
+        wt, wb = w.top, w.bottom
+        if wb <= top - gap or wt >= bottom + gap or (wb > top and wt < bottom):
+            continue  # far from the line, or on its baseline (a page number beside a header)
+        if id(w) not in own and i not in page.furniture:
             return False
     return True
 

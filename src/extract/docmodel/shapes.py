@@ -104,6 +104,24 @@ def chains(boxes: Sequence[Box], gap: float = 8.0, tolerance: float = 3.0) -> li
     return out
 
 
+def within(boxes: Iterable[Box], top: float, bottom: float) -> list[Box]:
+    """The shapes lying wholly in a horizontal stretch of the page."""
+    return [b for b in boxes if b.top >= top - 1 and b.bottom <= bottom + 1]
+
+
+def column_labels(lines: Sequence[Line], cells: Sequence[Box]) -> list[Line]:
+    """Lines under rows of shapes set one per column on a common baseline ("Année 1", "Année 2"
+    …): several lines on one baseline, each narrower than the widest shape. A paragraph's line
+    runs on alone."""
+    widest = max((c.x1 - c.x0 for c in cells), default=0.0)
+    out: list[Line] = []
+    for ln in lines:
+        same = [o for o in lines if abs(o.top - ln.top) < 2]
+        if len(same) >= 2 and all(o.x1 - o.x0 < widest for o in same):
+            out.append(ln)
+    return out
+
+
 def inside(box: Box, lines: Iterable[Line]) -> list[Line]:
     """The text inside a shape: each line cut to the words whose centre lies in it (a line that
     runs across two chevrons of a row gives each its own words)."""

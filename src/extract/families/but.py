@@ -26,7 +26,8 @@ from typing import Callable
 
 from extract.docmodel.columns import bands, columns
 from extract.docmodel.labels import labelled_entries
-from extract.docmodel.shapes import TitleBar, beside, box_of_line, chains, framed_groups, inside, pointing, title_bars
+from extract.docmodel.shapes import (TitleBar, beside, box_of_line, chains, column_labels, framed_groups, inside,
+                                     pointing, title_bars, within)
 from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.document import Document
 from extract.families import FamilyResult
@@ -380,7 +381,7 @@ def _part(reading: Reading, page: PageLayout, top: float, bottom: float) -> Part
 def _vertical_chains(page: PageLayout, top: float, bottom: float) -> list[list[Box]]:
     """Chains of arrows pointing down (or up) inside a stretch of the page, top to bottom."""
     out = []
-    for chain in chains([b for b in page.boxes if b.top >= top - 1 and b.bottom <= bottom + 1]):
+    for chain in chains(within(page.boxes, top, bottom)):
         if any(pointing(b) in ("down", "up") for b in chain):
             out.append(chain)
     return sorted(out, key=lambda c: (min(b.top for b in c), c[0].x0))
@@ -417,17 +418,6 @@ class ParcoursPage:
     other: list[Line]  # read as the table: bars, chevrons, column labels
 
 
-def _column_labels(rows: list[Line], cells: list[Box]) -> list[Line]:
-    """Lines under the rows of chevrons set one per column on a common baseline ("Année 1" …)."""
-    widest = max((c.x1 - c.x0 for c in cells), default=0.0)
-    out: list[Line] = []
-    for ln in rows:
-        same = [o for o in rows if abs(o.top - ln.top) < 2]
-        if len(same) >= 2 and all(o.x1 - o.x0 < widest for o in same):
-            out.append(ln)
-    return out
-
-
 def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Section]) -> ParcoursPage | None:
     """A page headed by a parcours repeating compétence bars, each over a row of chevrons naming
     the niveaux the parcours reaches; None when the page is not one."""
@@ -450,7 +440,7 @@ def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Sect
     for k, (bar, m) in enumerate(bars):
         bottom = bars[k + 1][0].box.top if k + 1 < len(bars) else page.height
         region = [ln for ln in lines if bar.box.bottom <= (ln.top + ln.bottom) / 2 < bottom]
-        under = [b for b in page.boxes if b.top >= bar.box.bottom - 1 and b.bottom <= bottom + 1]
+        under = within(page.boxes, bar.box.bottom, bottom)
         rows = [c for c in chains(under) if any(pointing(b) in ("right", "left") for b in c)]
         # A parcours reaching one niveau only shows a single box, not a row of chevrons.
         cells = rows[0] if rows else [b for b in under if b.filled and inside(b, region)][:1]
@@ -465,7 +455,7 @@ def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Sect
     if not reached:
         return None
     rest = [ln for ln in lines if ln.top >= table_bottom - 1 and not all(id(w) in used for w in ln.words)]
-    labels = _column_labels(rest, all_cells)
+    labels = column_labels(rest, all_cells)
     text_lines = [ln for ln in rest if ln not in labels]
     other = [bar.line for bar, _ in bars] + labels + [ln for _, held, _ in reached for ln in held]
     return ParcoursPage(title, heading, page, reached, text_lines, other)
