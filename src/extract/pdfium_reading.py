@@ -186,7 +186,8 @@ def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], l
                 if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
                     segments.append(Segment(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
         if w >= 20 and h >= 12:
-            boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled))
+            outline = () if curved or axis_box else tuple((round(px, 1), round(py, 1)) for px, py, _ in pts)
+            boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled, outline))
         if filled:
             fills.append((x0, top, x1, bottom))
     return segments, boxes, fills

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from extract.layout import PageLayout, group_lines
+from extract.layout import Line, PageLayout, group_lines
 
 _PAGE_NUMBER = re.compile(
     r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$|^page\s*:?\s*\d{1,4}(\s*/\s*\d{1,4})?$",
@@ -26,25 +26,57 @@ def detect_furniture(pages: list[PageLayout]) -> None:
     """Fill `PageLayout.furniture` with the indexes of furniture words, on every page."""
     if not pages:
         return
-    per_page: list[list[tuple[str, list[int]]]] = []
+    per_page: list[list[tuple[str, tuple[tuple, tuple], Line, list[int]]]] = []
     counts: Counter[str] = Counter()
+    places: Counter[tuple] = Counter()
     for p in pages:
         index = {id(w): i for i, w in enumerate(p.words)}
-        entries: list[tuple[str, list[int]]] = []
+        entries: list[tuple[str, tuple[tuple, tuple], Line, list[int]]] = []
         lo, hi = p.height * BAND, p.height * (1 - BAND)
         margin_words = [w for w in p.words if w.bottom <= lo or w.top >= hi]
         # Footer tables put cells side by side: split lines at wide gaps so each cell is a shape.
         for ln in group_lines(margin_words, p.number, split_gap=2.0):
             shape = _shape(ln.text)
-            entries.append((shape, [index[id(w)] for w in ln.words]))
+            entries.append((shape, _places(ln), ln, [index[id(w)] for w in ln.words]))
         per_page.append(entries)
-        counts.update({s for s, _ in entries})
+        counts.update({s for s, _, _, _ in entries})
+        places.update({pl for _, pls, _, _ in entries for pl in pls})
     n = len(pages)
     threshold = max(2, int(0.5 * n + 0.5)) if n >= 3 else 2
     for p, entries in zip(pages, per_page):
-        for shape, idxs in entries:
+        for shape, _, _, idxs in entries:
             if counts[shape] >= threshold or (_PAGE_NUMBER.match(shape.replace("#", "1")) and _isolated(p, idxs)):
                 p.furniture.update(idxs)
+    for p, entries in zip(pages, per_page):
+        # A running header or footer whose wording follows the section ("… • Les compétences",
+        # "… (Parcours B)") keeps its place and type: set apart from the page's content, at the
+        # same height and edge on most pages.
+        running = [idxs for _, pls, ln, idxs in entries
+                   if any(places[pl] >= threshold for pl in pls) and _apart(ln, p)]
+        for idxs in running:
+            p.furniture.update(idxs)
+
+
+def _places(line: Line) -> tuple[tuple, tuple]:
+    """Where and how a margin line is set: its height, type size and style, and its left edge or
+    its right edge (a right-aligned footer keeps only that one)."""
+    style = (round(line.top), round(line.size, 1), line.bold, line.italic)
+    return (("left", round(line.x0), *style), ("right", round(line.x1), *style))
+
+
+def _apart(line: Line, page: PageLayout) -> bool:
+    """Is a margin line set apart: no word but furniture within two lines' height above or
+    below it (the last line of a block continued from page to page is not)?"""
+    own = {id(w) for w in line.words}
+    top, bottom = line.top, line.bottom
+    gap = 2.0 * line.size
+    for i, w in enumerate(page.words):
+        wt, wb = w.top, w.bottom
+        if wb <= top - gap or wt >= bottom + gap or (wb > top and wt < bottom):
+            continue  # far from the line, or on its baseline (a page number beside a header)
+        if id(w) not in own and i not in page.furniture:
+            return False
+    return True
 
 
 def _isolated(page: PageLayout, idxs: list[int]) -> bool:
