@@ -94,13 +94,14 @@ def hyphenates(breaks: Iterable[tuple[str, str]], vocab: dict[str, int], least: 
     """Does the typesetter cut words at line ends? `breaks`: (line ending in "-", next line).
     A typesetter that hyphenates does it often, in words printed whole elsewhere; a line-end
     hyphen in a document that does not (a Word export) is a real compound ("micro-services")."""
+    ordered = sorted(vocab)
     cut = total = 0
     for before, after in breaks:
         a, b = _tail(before), _head(after)
-        if not a or not b:
+        if not a or not b or not b[0].islower():
             continue
         total += 1
-        if (a + b).lower() in vocab and f"{a}-{b}".lower() not in vocab:
+        if _cut_word(a, b, vocab, ordered):
             cut += 1
     return cut >= least and cut >= 0.5 * total
 
