@@ -59,7 +59,7 @@ class Line:
         out = ""
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.15 * w.size):
+            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.14 * w.size):
                 out += " "
             out += w.text
             prev = w

@@ -18,7 +18,7 @@ import pypdfium2.raw as c
 from extract.errors import InputError, LimitExceeded
 from extract.layout import THIN, Box, PageLayout, Segment, Word
 
-X_TOLERANCE = 1.5
+X_TOLERANCE = 1.4
 Y_TOLERANCE = 2.5
 
 
