@@ -20,20 +20,23 @@ from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
 from extract.guard import run_guarded
+from extract.levels import eqf_level
 from extract.links import exact_matches
 from extract.outputs import atomic_write_text, dumps, write_referential
 from extract.pdf_reading import Limits, sha256_file
-from extract.schema import Referential, Source
+from extract.records import RecordBuilder
+from extract.schema import Certification, Referential, Source
 from extract.scorecard import score_outputs
 
 EXTRACTOR_VERSION = __version__
 
 
 def _family_parsers() -> dict[str, Callable[[Document], FamilyResult]]:
-    from extract.families import but, re_eval, reac, rncp
+    from extract.families import but, fiche, re_eval, reac, rncp
 
     return {
         "rncp_referentiel": rncp.extract,
+        "rncp_fiche": fiche.extract,
         "reac": reac.extract,
         "re": re_eval.extract,
         "but_referentiel": but.extract,
@@ -58,6 +61,7 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
         if failure:
             result.builder.error("parser_failed", failure + "\n" + failure_trace)
     b = result.builder
+    _set_level_eqf(result.certification, b)
     b.info("classified", f"family {cls.kind} (confidence {cls.confidence}; scores {cls.scores})")
     for p in doc.pages:
         if not p.content_words() and p.words:
@@ -71,6 +75,14 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
         for n in ref.nodes:
             n.prov.page_labels = [doc.labels.get(p, "") for p in n.prov.pages]
     return ref
+
+
+def _set_level_eqf(cert: Certification, b: RecordBuilder) -> None:
+    """Every family's printed level, as the EQF level it means (levels of all families compare)."""
+    if cert.level_eqf is None:
+        cert.level_eqf = eqf_level(cert.level)
+    if cert.level and cert.level_eqf is None:
+        b.warn("level_not_mapped", f"printed level {cert.level!r} has no EQF equivalent: level_eqf left null")
 
 
 @dataclass
