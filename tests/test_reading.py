@@ -44,7 +44,8 @@ def test_text_repeated_in_the_body_is_not_furniture(tmp_path: Path):
     assert all(doc.content_lines(p) for p in doc.pages)
 
 
-FAMILY_OF_FOLDER = {"rncp": "rncp_referentiel", "reac": "reac", "re": "re", "but": "but_referentiel"}
+FAMILY_OF_FOLDER = {"rncp": "rncp_referentiel", "fiche": "rncp_fiche", "reac": "reac", "re": "re",
+                    "but": "but_referentiel"}
 
 
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared is not beside this checkout")

@@ -21,8 +21,8 @@ from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
 from extract.guard import run_guarded
 from extract.levels import eqf_level
-from extract.links import exact_matches
-from extract.outputs import atomic_write_text, dumps, write_referential
+from extract.links import FICHE_CHECK_CODES, exact_matches, fiche_checks
+from extract.outputs import atomic_write_text, dumps, referential_json, write_referential
 from extract.pdf_reading import Limits, sha256_file
 from extract.records import RecordBuilder
 from extract.schema import Certification, Referential, Source
@@ -227,11 +227,12 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
                review: bool = False) -> RunReport:
     """Write report.json, errors.json, links.json, scorecard.json (and review pages) for a batch."""
     report = RunReport(documents=list(results))
+    written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
+    check_against_fiches(written)
     if review:
         write_reviews(report.documents, golden_dir)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
-    written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
     outputs = [doc for _, doc in written]
     atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
     write_version_diffs(outputs, out_dir / "versions",
@@ -247,6 +248,20 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     }
     atomic_write_text(out_dir / "report.json", dumps(summary))
     return report
+
+
+def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> None:
+    """A référentiel checked against the fiche of its certification in the same run: the
+    disagreements become diagnostics of the référentiel's output. They are recomputed for every
+    référentiel of the run (none when no fiche is there) and the output rewritten only when they
+    changed, so an unchanged re-run leaves every byte as it was."""
+    checks = fiche_checks([doc for _, doc in written])[1]
+    for i, found in checks.items():
+        d, doc = written[i]
+        diagnostics = [x for x in doc.get("diagnostics", []) if x.get("code") not in FICHE_CHECK_CODES] + found
+        if diagnostics != doc.get("diagnostics"):
+            doc["diagnostics"] = diagnostics
+            atomic_write_text(Path(d.output), referential_json(Referential.model_validate(doc)))
 
 
 def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: set[str] | None = None) -> list[Path]:

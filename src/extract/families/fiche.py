@@ -131,7 +131,9 @@ def page_stream(doc: Document) -> tuple[list[Part], list[Line], float]:
     buttons: list[Line] = []
     for page in doc.pages:
         tables = read_tables(page)
-        lines = [ln for ln in doc.content_lines(page, split_gap=3.0) if not any(t.holds(ln) for t in tables)]
+        # Text beside text (a label column beside its values) is split at gaps of 1.5 em: the
+        # fiche's prose is set ragged-right, never stretched that wide.
+        lines = [ln for ln in doc.content_lines(page, split_gap=1.5) if not any(t.holds(ln) for t in tables)]
         pressed = button_lines(lines, page.boxes)
         buttons += [ln for i, ln in enumerate(lines) if i in pressed]
         flows.append((page, [ln for i, ln in enumerate(lines) if i not in pressed], tables))
@@ -513,7 +515,8 @@ def resume_statements(reading: Reading) -> list[Entry]:
     """The paragraphs of the résumé's "Compétences attestées" rubrique: every bloc's statements."""
     for s in reading.sections:
         if s.heading is not None and "competences attestees" in _fold(s.key):
-            return [e for run in _runs_by_margin(s.lines) for e in parse_entries(run)]
+            # A list of statements: a capital after a closed line starts the next one.
+            return [e for run in _runs_by_margin(s.lines) for e in parse_entries(run, list_mode=True)]
     return []
 
 
@@ -547,7 +550,7 @@ def split_by_statements(lines: Sequence[Line], statements: Sequence[str]) -> lis
     return None
 
 
-def _statements(cell_lines: list[Line], resume: Sequence[str]) -> list[list[Line]]:
+def cell_statements(cell_lines: list[Line], resume: Sequence[str]) -> list[list[Line]]:
     """The statements of a competence cell: one per line group. The résumé's second print decides
     where statements start when the cell is a run of its statements; else each statement starts on
     a new line the typography of a list tells (a capital after a closed line)."""
@@ -600,7 +603,7 @@ def emit_blocs(b: RecordBuilder, reading: Reading, vocab: set[str]) -> None:
             cells = {c.col: c for c in row}
             comp_cell = cells.get(comp_col) if comp_col is not None else None
             if comp_cell is not None and comp_cell.lines:
-                for group in _statements(comp_cell.lines, resume_texts):
+                for group in cell_statements(comp_cell.lines, resume_texts):
                     text = _group_text(group, vocab)
                     twice = next((t for t in resume_texts if _flat(t) == _flat(text)), None)
                     if twice is not None and twice != text:
