@@ -62,7 +62,7 @@ h3 { font-size: 12px; margin: 14px 0 8px; }
 .row .value { font-size: 11px; }
 table { border-collapse: collapse; width: 100%%; margin-bottom: 8px; }
 th, td { border: 1px solid #555; padding: 8px; vertical-align: top; text-align: left; }
-th { font-weight: bold; text-align: center; }
+th { font-weight: %(th_weight)s; text-align: center; }
 td.comp { width: %(comp_width)s; }
 """
 
@@ -71,10 +71,11 @@ def _labelled(rows: list[tuple[str, str]], sep: str) -> str:
     return "<br>".join(f"<b>{html.escape(c)}</b>{sep}{html.escape(t)}" for c, t in rows)
 
 
-def fiche_html(f: FicheData, page: str = "A4", comp_width: str = "50%") -> str:
+def fiche_html(f: FicheData, page: str = "A4", comp_width: str = "50%", bold_headers: bool = True) -> str:
     e = html.escape
     out = [f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{e(f.rncp)} - {e(f.title)}</title>",
-           f"<style>{CSS % {'page': page, 'comp_width': comp_width}}</style></head><body>",
+           f"<style>{CSS % {'page': page, 'comp_width': comp_width, 'th_weight': 'bold' if bold_headers else 'normal'}}"
+           "</style></head><body>",
            "<div class='banner'>CERTIFICATION PROFESSIONNELLE</div>",
            f"<div class='crumbs'>Accueil › Trouver une certification › {e(f.title)}</div>",
            f"<h1>{e(f.title)}</h1>",
@@ -125,12 +126,12 @@ def require_chromium() -> str:
 
 
 def print_fiche(f: FicheData, out: Path, *, header_footer: bool = True, page: str = "A4",
-                comp_width: str = "50%") -> Path:
+                comp_width: str = "50%", bold_headers: bool = True) -> Path:
     """`f` as an HTML page printed to `out` by headless Chromium: with its running title, date, URL
     and "n/N" in the margins, or with the browser's headers and footers off."""
     chromium = require_chromium()
     source = out.with_suffix(".html")
-    source.write_text(fiche_html(f, page, comp_width), encoding="utf-8")
+    source.write_text(fiche_html(f, page, comp_width, bold_headers), encoding="utf-8")
     with tempfile.TemporaryDirectory() as profile:
         cmd = [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}"]
         if not header_footer:

@@ -163,6 +163,7 @@ PRINTS = {
     "a4-bare": dict(header_footer=False, page="A4"),
     "wide-margins": dict(header_footer=True, page="270mm 180mm"),
     "narrow-bare": dict(header_footer=False, page="150mm 297mm", comp_width="60%"),
+    "a4-plain-headers": dict(header_footer=True, page="A4", bold_headers=False),  # column headers not bold
 }
 
 

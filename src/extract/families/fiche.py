@@ -362,16 +362,27 @@ def _row_texts(row: list[Cell]) -> list[str]:
     return [_flat(" ".join(ln.text for ln in c.lines)) for c in row]
 
 
-def logical_rows(tables: Sequence[Table]) -> tuple[list[Cell], list[list[Cell]]]:
+def _is_header(row: list[Cell], names: Sequence[str]) -> bool:
+    """A header row: its cells set bold, or each naming one of the columns the reader expects."""
+    cells = [c for c in row if c.lines]
+    if not cells:
+        return False
+    if all(ln.bold for c in cells for ln in c.lines):
+        return True
+    return bool(names) and all(any(n in _fold(" ".join(ln.text for ln in c.lines)) for n in names) for c in cells)
+
+
+def logical_rows(tables: Sequence[Table], names: Sequence[str] = ()) -> tuple[list[Cell], list[list[Cell]]]:
     """The header cells and the body rows of one logical table printed as consecutive page parts:
-    a header repeated on a continuation page is dropped, a row cut by the page break is one row."""
+    a header repeated on a continuation page is dropped, a row cut by the page break is one row.
+    `names`: words of the column headers the reader expects (folded)."""
     header: list[Cell] = []
     rows: list[list[Cell]] = []
     prev: Table | None = None
     for t in tables:
         body = list(t.rows)
         if prev is None:
-            if body and all(all(ln.bold for ln in c.lines) for c in body[0] if c.lines) and any(c.lines for c in body[0]):
+            if body and _is_header(body[0], names):
                 header = body[0]
                 body = body[1:]
         elif body and header and _row_texts(body[0]) == _row_texts(header):
@@ -497,10 +508,14 @@ def metadata(reading: Reading, vocab: set[str]) -> Metadata:
             md.rome = _labelled_codes(paragraphs_text(s.lines, vocab))
         for group in _table_groups(s.tables):
             header, rows2 = logical_rows(group)
-            folded = [_fold(cell_text(c.lines, vocab)) for c in header]
-            if "nom legal" in folded:
-                col = folded.index("nom legal")
-                md.certifiers += [cell_text(r[col].lines, vocab) for r in rows2 if col < len(r) and r[col].lines]
+            every = ([header] if header else []) + rows2
+            # The certificateurs' table: the "Nom légal" column, below the row naming it.
+            named = next(((k, [_fold(cell_text(c.lines, vocab)) for c in r].index("nom legal"))
+                          for k, r in enumerate(every) if "nom legal" in [_fold(cell_text(c.lines, vocab)) for c in r]), None)
+            if named is not None:
+                k, col = named
+                md.certifiers += [cell_text(r[col].lines, vocab) for r in every[k + 1:] if col < len(r) and r[col].lines]
+                continue
             for row in (rows2 if not header else []):
                 texts = [cell_text(c.lines, vocab) for c in row if c.lines]
                 if len(texts) >= 2:
@@ -587,7 +602,7 @@ def emit_blocs(b: RecordBuilder, reading: Reading, vocab: set[str]) -> None:
                     text=h.name or "", lines=h.lines)
         if not bloc.tables:
             b.warn("bloc_without_table", f"bloc {code} prints no table of competences", page=h.lines[0].page)
-        header_cells, rows = logical_rows(bloc.tables)
+        header_cells, rows = logical_rows(bloc.tables, ("competence", "modalite", "evaluation"))
         header = [cell_text(c.lines, vocab) for c in header_cells]
         folded = [_fold(x) for x in header]
         comp_col = next((i for i, f in enumerate(folded) if "competence" in f), None)
