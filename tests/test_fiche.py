@@ -256,7 +256,7 @@ def webmarketing_fiche() -> FicheData:
     return FicheData(rncp="RNCP99902", title=g["certification"]["title"], level="Niveau 6", blocs=blocs)
 
 
-def _run(tmp: Path, fiche: FicheData | None, refresh: bool = False) -> tuple[list[dict], dict, dict | None]:
+def _run(tmp: Path, fiche: FicheData | None, review: bool = False) -> tuple[list[dict], dict, dict | None]:
     src = tmp / "in"
     src.mkdir(parents=True, exist_ok=True)
     for old in src.glob("*.pdf"):
@@ -265,7 +265,7 @@ def _run(tmp: Path, fiche: FicheData | None, refresh: bool = False) -> tuple[lis
     if fiche is not None:
         print_fiche(fiche, src / "fiche.pdf")
     shutil.copy(RAW / f"{WEBMARKETING}.pdf", src)
-    run_batch(src, tmp / "out", refresh=refresh)
+    run_batch(src, tmp / "out", review=review)
     links = json.loads((tmp / "out" / "links.json").read_text(encoding="utf-8"))["relations"]
     ref = json.loads((tmp / "out" / f"{WEBMARKETING}.json").read_text(encoding="utf-8"))
     fiche_out = tmp / "out" / "fiche.json"
@@ -296,7 +296,9 @@ def test_a_fiche_that_disagrees_puts_each_disagreement_on_the_referentiel(tmp_pa
                      ["Recruter des bénévoles pour une association de quartier, afin de renforcer ses actions."],
                      ["Dossier écrit."])
     f.blocs = [b1, b2, b4, extra]  # bloc 3 of the référentiel is missing from the fiche
-    links, ref, _ = _run(tmp_path, f)
+    links, ref, _ = _run(tmp_path, f, review=True)
+    review_page = tmp_path / "out" / f"{WEBMARKETING}.review.html"
+    assert "fiche_bloc_title" in review_page.read_text(encoding="utf-8")
     doc = "rncp:responsable-de-projet-webmarketing-et-communication-digitale"
     assert [(l["origin_key"].split("/", 1)[1], l["dest_key"].split("/", 1)[1]) for l in links] == [
         ("block:RNCP99902BC01", "block:1"), ("block:RNCP99902BC02", "block:2"), ("block:RNCP99902BC03", "block:4")]
@@ -323,9 +325,11 @@ def test_a_fiche_that_disagrees_puts_each_disagreement_on_the_referentiel(tmp_pa
     run_batch(tmp_path / "in", tmp_path / "out", refresh=True)
     assert outputs() == before
 
-    # Without the fiche in the run, the référentiel carries no fiche diagnostics any more.
-    links, ref, _ = _run(tmp_path, None)
+    # Without the fiche in the run, the référentiel (not extracted again) carries no fiche
+    # diagnostics any more, nor does its review page.
+    links, ref, _ = _run(tmp_path, None, review=True)
     assert links == [] and _checks(ref) == []
+    assert "fiche_bloc_title" not in review_page.read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- mechanisms on hand-made lines

@@ -228,9 +228,9 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     """Write report.json, errors.json, links.json, scorecard.json (and review pages) for a batch."""
     report = RunReport(documents=list(results))
     written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
-    check_against_fiches(written)
+    rechecked = check_against_fiches(written)
     if review:
-        write_reviews(report.documents, golden_dir)
+        write_reviews(report.documents, golden_dir, rewritten=rechecked)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
     outputs = [doc for _, doc in written]
@@ -250,11 +250,12 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     return report
 
 
-def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> None:
+def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
     """A référentiel checked against the fiche of its certification in the same run: the
     disagreements become diagnostics of the référentiel's output. They are recomputed for every
     référentiel of the run (none when no fiche is there) and the output rewritten only when they
-    changed, so an unchanged re-run leaves every byte as it was."""
+    changed, so an unchanged re-run leaves every byte as it was. Returns the outputs rewritten."""
+    rewritten: set[str] = set()
     checks = fiche_checks([doc for _, doc in written])[1]
     for i, found in checks.items():
         d, doc = written[i]
@@ -262,6 +263,8 @@ def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> Non
         if diagnostics != doc.get("diagnostics"):
             doc["diagnostics"] = diagnostics
             atomic_write_text(Path(d.output), referential_json(Referential.model_validate(doc)))
+            rewritten.add(str(d.output))
+    return rewritten
 
 
 def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: set[str] | None = None) -> list[Path]:
@@ -289,15 +292,17 @@ def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: se
     return written
 
 
-def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> None:
-    """One <stem>.review.html per extracted document, beside its JSON."""
+def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None,
+                  rewritten: set[str] | None = None) -> None:
+    """One <stem>.review.html per extracted document, beside its JSON (again for an unchanged
+    document whose output the run `rewritten`)."""
     from extract.review import write_review
 
     for d in documents:
         if not d.output:
             continue
         out = Path(d.output)
-        if d.status == "unchanged" and out.with_suffix(".review.html").is_file():
+        if d.status == "unchanged" and out.with_suffix(".review.html").is_file() and str(out) not in (rewritten or set()):
             continue
         ref = Referential.model_validate_json(out.read_text(encoding="utf-8"))
         gpath = golden_dir / f"{d.doc}.json" if golden_dir else None

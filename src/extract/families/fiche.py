@@ -388,11 +388,11 @@ def logical_rows(tables: Sequence[Table], names: Sequence[str] = ()) -> tuple[li
         elif body and header and _row_texts(body[0]) == _row_texts(header):
             body = body[1:]
         if prev is not None and _continues(prev, t) and rows and body and _row_goes_on(prev, body[0]):
-            first = body.pop(0)
-            merged = []
-            for a, b in zip(rows[-1], first):
-                merged.append(Cell(a.page, a.col, a.top, b.bottom, a.lines + b.lines))
-            rows[-1] = merged + rows[-1][len(merged):]
+            above = {c.col: c for c in rows[-1]}
+            for c in body.pop(0):
+                a = above.get(c.col)
+                above[c.col] = c if a is None else Cell(a.page, a.col, a.top, c.bottom, a.lines + c.lines)
+            rows[-1] = [above[col] for col in sorted(above)]
         rows.extend(body)
         prev = t
     return header, rows
