@@ -43,6 +43,7 @@ class FicheData:
     decision: str = "03-04-2023"
     expiry: str = "03-04-2028"
     resume: bool = True  # print the résumé's "Compétences attestées" rubrique
+    bloc_rows: bool = False  # one table, a row per bloc (code and title in its first cell)
 
 
 CSS = """
@@ -103,7 +104,15 @@ def fiche_html(f: FicheData, page: str = "A4", comp_width: str = "50%", bold_hea
         out += [f"<p>{e(c)}</p>" for b in f.blocs for c in b.competences]
     out.append("<h3>Modalités d'évaluation :</h3><p>Etudes de cas et mises en situation</p>")
     out.append("<h2>Blocs de compétences</h2>")
-    for b in f.blocs:
+    if f.bloc_rows:
+        out.append("<table><thead><tr><th>Code et intitulé du bloc</th><th>Liste de compétences</th>"
+                   "<th>Modalités d'évaluation</th></tr></thead><tbody>")
+        for b in f.blocs:
+            out.append(f"<tr><td>{e(b.code)} - {e(b.title)}</td><td class='comp'>"
+                       + "<br>".join(e(c) for c in b.competences) + "</td><td>"
+                       + "".join(f"<p>{e(m)}</p>" for m in b.modalities) + "</td></tr>")
+        out.append("</tbody></table>")
+    for b in ([] if f.bloc_rows else f.blocs):
         out.append(f"<h3>{e(b.code)} - {e(b.title)}</h3>")
         out.append("<table><thead><tr><th>Liste de compétences</th><th>Modalités d'évaluation</th></tr></thead><tbody><tr>")
         out.append("<td class='comp'>" + "<br>".join(e(c) for c in b.competences) + "</td>")

@@ -176,10 +176,14 @@ def printed(tmp_path_factory) -> dict[str, tuple[dict, Path]]:
         out[name] = (extract_document(pdf).model_dump(mode="json"), pdf)
     pdf = print_fiche(drone_fiche(resume=False), folder / "a4-no-resume.pdf", header_footer=True, page="A4")
     out["a4-no-resume"] = (extract_document(pdf).model_dump(mode="json"), pdf)
+    rows = drone_fiche()
+    rows.bloc_rows = True
+    pdf = print_fiche(rows, folder / "a4-bloc-rows.pdf", header_footer=True, page="A4", comp_width="45%")
+    out["a4-bloc-rows"] = (extract_document(pdf).model_dump(mode="json"), pdf)
     return out
 
 
-@pytest.mark.parametrize("name", [*PRINTS, "a4-no-resume"])
+@pytest.mark.parametrize("name", [*PRINTS, "a4-no-resume", "a4-bloc-rows"])
 def test_chromium_prints_read_to_the_fiche_s_nodes(printed, name):
     ref, _ = printed[name]
     f = drone_fiche()

@@ -259,7 +259,10 @@ def _flat(text: str) -> str:
 
 @dataclass
 class Bloc:
-    heading: Heading
+    """A bloc heading and the tables below it; or (heading None) a table with a row per bloc, its
+    code and title printed in a cell."""
+
+    heading: Heading | None
     tables: list[Table] = field(default_factory=list)
     stray: list[Line] = field(default_factory=list)  # flow lines printed under the bloc heading
 
@@ -280,6 +283,10 @@ class Reading:
     blocs: list[Bloc] = field(default_factory=list)
     header_lines: list[Line] = field(default_factory=list)  # before any section: navigation
     orphans: list[Line | Table] = field(default_factory=list)
+
+
+def _cell_line_text(cell: Cell) -> str:
+    return join_wrapped([ln.text for ln in cell.lines])
 
 
 def _label_cell(cell: Cell) -> bool:
@@ -315,6 +322,11 @@ def read_fiche(parts: Sequence[Part]) -> Reading:
         if isinstance(p, Table):
             if bloc is not None:
                 bloc.tables.append(p)
+                continue
+            if any(c.lines and _BLOC.match(_cell_line_text(c)) for row in p.rows for c in row[:1]):
+                bloc = Bloc(None, [p])
+                r.blocs.append(bloc)
+                started = True
                 continue
             cells = [c for row in p.rows for c in row if c.lines]
             if cells and all(_label_cell(c) for c in cells):
@@ -589,33 +601,80 @@ def _group_text(lines: list[Line], vocab: set[str]) -> str:
     return entry_text(merged, vocab)
 
 
+@dataclass
+class BlocContent:
+    code: str
+    title: str
+    lines: list[Line]  # where the code and title are printed
+    rows: list[dict[int, Cell]] = field(default_factory=list)
+    stray: list[Line] = field(default_factory=list)
+
+
+BLOC_COLUMNS = ("competence", "modalite", "evaluation")  # words of the bloc tables' column headers
+
+
+def _columns(header: list[str]) -> tuple[int | None, int | None]:
+    folded = [_fold(x) for x in header]
+    comp = next((i for i, f in enumerate(folded) if "competence" in f and "bloc" not in f), None)
+    mod = next((i for i, f in enumerate(folded) if ("modalite" in f or "evaluation" in f) and i != comp), None)
+    return comp, mod
+
+
+def bloc_contents(b: RecordBuilder, reading: Reading, vocab: set[str]) -> list[tuple[BlocContent, int | None, int | None]]:
+    """Every bloc with its table rows and the columns of its competences and modalities."""
+    out: list[tuple[BlocContent, int | None, int | None]] = []
+    for bloc in reading.blocs:
+        header_cells, rows = logical_rows(bloc.tables, BLOC_COLUMNS)
+        header = [cell_text(c.lines, vocab) for c in header_cells]
+        comp_col, mod_col = _columns(header)
+        h = bloc.heading
+        if h is not None:
+            content = BlocContent(re.sub(r"\s+", "", h.code or ""), h.name or "", h.lines, stray=bloc.stray)
+            if not bloc.tables:
+                b.warn("bloc_without_table", f"bloc {content.code} prints no table of competences", page=h.lines[0].page)
+            contents = [content]
+            content.rows = [{c.col: c for c in row} for row in rows]
+        else:
+            # A row per bloc: the cell opening with the bloc code starts the bloc; rows without
+            # one go on with it (a row cut by a page break).
+            contents = []
+            for row in rows:
+                cells = {c.col: c for c in row}
+                first = row[0] if row else None
+                m = _BLOC.match(_cell_line_text(first)) if first is not None and first.lines else None
+                if m:
+                    contents.append(BlocContent(re.sub(r"\s+", "", m.group(1)), clean_line(m.group(2)), first.lines))
+                    cells.pop(first.col)
+                elif not contents:
+                    b.warn("bloc_row_without_code", "a row of the bloc table above any bloc code kept as residual",
+                           page=row[0].page if row else None)
+                    b.add("residual", None, text="\n".join(ln.text for c in row for ln in c.lines),
+                          lines=[ln for c in row for ln in c.lines], confidence=0.0)
+                    continue
+                contents[-1].rows.append(cells)
+        if bloc.tables and (comp_col is None or mod_col is None):
+            b.warn("bloc_columns_unread", f"bloc table headers {header!r} do not name the competences and the "
+                   "modalities; read as competences then modalities", page=bloc.tables[0].page)
+            free = sorted({c for content in contents for row in content.rows for c in row})
+            comp_col, mod_col = (free + [None, None])[:2]
+        out += [(content, comp_col, mod_col) for content in contents]
+    return out
+
+
 def emit_blocs(b: RecordBuilder, reading: Reading, vocab: set[str]) -> None:
     resume = resume_statements(reading)
     resume_texts = [e.text for e in resume]
-    resume_pages = {}
+    resume_pages: dict[str, list[int]] = {}
     for e in resume:
         resume_pages.setdefault(_flat(e.text), sorted({ln.page for ln in e.lines}))
-    for bloc in reading.blocs:
-        h = bloc.heading
-        code = re.sub(r"\s+", "", h.code or "")
-        key = b.add("block", None, code=code, codes=[Code(value=code, scheme="rncp_bloc")], title=h.name,
-                    text=h.name or "", lines=h.lines)
-        if not bloc.tables:
-            b.warn("bloc_without_table", f"bloc {code} prints no table of competences", page=h.lines[0].page)
-        header_cells, rows = logical_rows(bloc.tables, ("competence", "modalite", "evaluation"))
-        header = [cell_text(c.lines, vocab) for c in header_cells]
-        folded = [_fold(x) for x in header]
-        comp_col = next((i for i, f in enumerate(folded) if "competence" in f), None)
-        mod_col = next((i for i, f in enumerate(folded) if "modalite" in f or "evaluation" in f), None)
-        if bloc.tables and (comp_col is None or mod_col is None):
-            b.warn("bloc_columns_unread", f"bloc {code}: column headers {header!r} do not name the competences and "
-                   "the modalities; read as competences then modalities", page=bloc.tables[0].page)
-            comp_col, mod_col = 0, 1
+    for bloc, comp_col, mod_col in bloc_contents(b, reading, vocab):
+        code = bloc.code
+        key = b.add("block", None, code=code, codes=[Code(value=code, scheme="rncp_bloc")], title=bloc.title,
+                    text=bloc.title, lines=bloc.lines)
         competences: list[str] = []
         comp_texts: list[str] = []
         modalities: list[tuple[str, list[Line]]] = []
-        for row in rows:
-            cells = {c.col: c for c in row}
+        for cells in bloc.rows:
             comp_cell = cells.get(comp_col) if comp_col is not None else None
             if comp_cell is not None and comp_cell.lines:
                 for group in cell_statements(comp_cell.lines, resume_texts):
@@ -632,11 +691,11 @@ def emit_blocs(b: RecordBuilder, reading: Reading, vocab: set[str]) -> None:
                     text = entry_text(e, vocab)
                     if text:
                         modalities.append((text, e.lines))
-            for c in row:
-                if c.col not in (comp_col, mod_col) and c.lines:
+            for col, c in cells.items():
+                if col not in (comp_col, mod_col) and c.lines:
                     b.add("residual", key, text=cell_text(c.lines, vocab), lines=c.lines, confidence=0.0)
-                    b.warn("bloc_extra_column", f"bloc {code}: a cell outside the two columns kept as residual",
-                           page=c.page)
+                    b.warn("bloc_extra_column", f"bloc {code}: a cell outside its competences and modalities kept as "
+                           "residual", page=c.page)
         for text, lines in modalities:
             mkey = b.add("assessment_modality", key, title=None, text=text, lines=lines)
             for ck in competences:
@@ -648,7 +707,7 @@ def emit_blocs(b: RecordBuilder, reading: Reading, vocab: set[str]) -> None:
         unprinted = [t for t in comp_texts if _flat(t) not in resume_pages]
         if resume and unprinted:
             b.info("statement_not_in_resume", f"bloc {code}: {len(unprinted)} statement(s) not reprinted as such under "
-                   "« Compétences attestées »", page=h.lines[0].page)
+                   "« Compétences attestées »", page=bloc.lines[0].page if bloc.lines else None)
 
 
 # ---------------------------------------------------------------- assembly
@@ -660,7 +719,7 @@ def extract(doc: Document) -> FamilyResult:
     vocab = vocabulary(doc)
     md = metadata(reading, vocab)
     if md.rncp is None:
-        codes = [re.sub(r"\s+", "", bl.heading.code or "") for bl in reading.blocs]
+        codes = [re.sub(r"\s+", "", bl.heading.code or "") for bl in reading.blocs if bl.heading is not None]
         m = re.match(r"RNCP\d+", codes[0]) if codes else None
         md.rncp = m.group(0) if m else None
     title = reading.title.text if reading.title else None
