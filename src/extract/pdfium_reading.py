@@ -62,19 +62,39 @@ def _handle(obj: object) -> int:
     return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
-def _objects(page: pdfium.PdfPage) -> list[tuple[int, object, int]]:
-    """(paint order, raw object, type) of every page object, forms expanded in place."""
-    out: list[tuple[int, object, int]] = []
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in PDF
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-    def walk(get_count, get_obj, parent) -> None:  # noqa: ANN001
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix of `inner` (object space to form space) followed by `outer` (form to page)."""
+    a, b, c_, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c_ * A + d * C, c_ * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(obj: object, outer: Matrix) -> Matrix:
+    m = c.FS_MATRIX()
+    c.FPDFPageObj_GetMatrix(obj, m)
+    return _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+
+
+def _objects(page: pdfium.PdfPage) -> list[tuple[int, object, int, Matrix]]:
+    """(paint order, raw object, type, matrix to page space) of every page object, forms expanded
+    in place. An object inside a form XObject has its matrix relative to the form: the form's own
+    matrix (a browser's print may wrap a whole page in a flipped form) is composed in."""
+    out: list[tuple[int, object, int, Matrix]] = []
+
+    def walk(get_count, get_obj, parent, outer: Matrix) -> None:  # noqa: ANN001
         for i in range(get_count(parent)):
             obj = get_obj(parent, i)
             kind = c.FPDFPageObj_GetType(obj)
-            out.append((len(out), obj, kind))
+            matrix = _matrix(obj, outer)
+            out.append((len(out), obj, kind, matrix))
             if kind == c.FPDF_PAGEOBJ_FORM:
-                walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj)
+                walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj, matrix)
 
-    walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw)
+    walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw, IDENTITY)
     return out
 
 
@@ -95,21 +115,21 @@ class _Style:
     upright: bool
 
 
-def _style(obj: object) -> _Style:
-    """Font, size scale, fill colour and orientation of one text object (shared by its chars)."""
+def _style(obj: object, matrix: Matrix) -> _Style:
+    """Font, size scale, fill colour and orientation of one text object (shared by its chars);
+    `matrix` maps the object's space to the page."""
     font = c.FPDFTextObj_GetFont(obj)
     size = ctypes.create_string_buffer(256)
     n = c.FPDFFont_GetBaseFontName(font, size, 256) if font else 0
     name = size.raw[: max(0, n - 1)].decode("latin-1", "replace").split("+")[-1] if n else ""
-    m = c.FS_MATRIX()
-    c.FPDFPageObj_GetMatrix(obj, m)
+    ma, mb, mc, md = matrix[:4]
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
-    upright = abs(m.b) < 1e-3 * (abs(m.a) + 1e-9) and abs(m.c) < 1e-3 * (abs(m.d) + 1e-9) and m.a > 0 and m.d > 0
-    return _Style(name, math.hypot(m.b, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright)
+    upright = abs(mb) < 1e-3 * (abs(ma) + 1e-9) and abs(mc) < 1e-3 * (abs(md) + 1e-9) and ma > 0 and md > 0
+    return _Style(name, math.hypot(mb, md) or 1.0, _rgb(r.value, g.value, b.value), upright)
 
 
-def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object]]) -> list[_Char]:
+def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object, Matrix]]) -> list[_Char]:
     tp = page.get_textpage()
     raw = tp.raw
     n = tp.count_chars()
@@ -127,7 +147,8 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
         style = styles.get(address)
         if style is None:
             order_obj = objects.get(address)
-            style = styles[address] = _style(order_obj[1]) if order_obj else _Style("", 1.0, (0.0, 0.0, 0.0), True)
+            style = styles[address] = (_style(order_obj[1], order_obj[2]) if order_obj
+                                       else _Style("", 1.0, (0.0, 0.0, 0.0), True))
         loose_box(raw, k, rect)
         # The font size is set in the text matrix as often as in the font operator.
         size = float(font_size(raw, k)) * style.scale
@@ -142,22 +163,21 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
     return out
 
 
-def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]]]:
+def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]]]:
     """Rulings, boxes and opaque fills of one path object, in page coordinates (top-down)."""
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
     filled, stroked = fillmode.value != 0, bool(stroke.value)
     if not (filled or stroked):
         return [], [], []
-    m = c.FS_MATRIX()
-    c.FPDFPageObj_GetMatrix(obj, m)
+    ma, mb, mc, md, me, mf = matrix
     subpaths: list[list[tuple[float, float, bool]]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     for i in range(c.FPDFPath_CountSegments(obj)):
         seg = c.FPDFPath_GetPathSegment(obj, i)
         c.FPDFPathSegment_GetPoint(seg, x, y)
-        px = m.a * x.value + m.c * y.value + m.e
-        py = height - (m.b * x.value + m.d * y.value + m.f)
+        px = ma * x.value + mc * y.value + me
+        py = height - (mb * x.value + md * y.value + mf)
         kind = c.FPDFPathSegment_GetType(seg)
         if kind == c.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([])
@@ -256,14 +276,14 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
     try:
         width, height = page.get_size()
         objects = _objects(page)
-        by_address = {_handle(obj): (order, obj) for order, obj, _ in objects}
+        by_address = {_handle(obj): (order, obj, matrix) for order, obj, _, matrix in objects}
         segments: list[Segment] = []
         boxes: set[Box] = set()
         fills: list[tuple[int, float, float, float, float, tuple[float, float, float]]] = []
-        for order, obj, kind in objects:
+        for order, obj, kind, matrix in objects:
             if kind != c.FPDF_PAGEOBJ_PATH:
                 continue
-            segs, bxs, fls = _path_parts(obj, height)
+            segs, bxs, fls = _path_parts(obj, height, matrix)
             segments += segs
             boxes.update(b for b in bxs if not (b.x1 - b.x0 > 0.95 * width and b.bottom - b.top > 0.95 * height))
             rgb = _fill_rgb(obj)
