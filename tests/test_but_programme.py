@@ -31,7 +31,8 @@ COMPS = [
 ]
 PATHS = [
     Pathway("1.1 Parcours A « Navigabilité »", {1: [0, 1, 2], 2: [0]},
-            ["Métiers : technicien de maintenance en ligne,", "contrôleur navigabilité."]),
+            # A typesetter that hyphenates does it more than once (FAMILIES section 0).
+            ["Métiers : technicien de mainte-", "nance en ligne, contrôleur naviga-", "bilité."]),
     Pathway("1.2 Parcours B « Production »", {1: [0, 1], 2: [0, 1]}, ["Métiers : chef d'équipe en atelier."]),
 ]
 COVER = ["Programme national", "B.U.T. Aéronautique"]
