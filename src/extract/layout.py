@@ -162,7 +162,7 @@ def group_lines(words: Iterable[Word], page: int = 0, split_gap: float | None = 
     rows: list[list[Word]] = []
     for w in ws:
         placed = False
-        for row in reversed(rows[-3:]):
+        for row in reversed(rows[-8:]):
             ref = row[0]
             overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
             if overlap > 0.5 * min(ref.bottom - ref.top, w.bottom - w.top):
