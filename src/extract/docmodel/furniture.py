@@ -110,3 +110,66 @@ def furniture_text_by_page(pages: list[PageLayout]) -> dict[int, list[str]]:
         fw = [p.words[i] for i in sorted(p.furniture)]
         out[p.number] = [ln.text for ln in group_lines(fw, p.number, split_gap=2.0)]
     return dict(out)
+
+
+def furniture_fields(pages: list[PageLayout]) -> dict[str, str]:
+    """The labelled values a footer table prints on every page (SIGLE, Code titre, dates...):
+    label as printed (upper case, accents folded) -> value as printed.
+
+    Read from the table's rulings when the footer is a ruled table (the label above the value in
+    each cell; its rulings come in short pieces), else from the baseline of the label row: each
+    value is the furniture text under its label."""
+    from extract.docmodel.grid import find_grids
+
+    for p in pages:
+        band = p.height * 0.82
+        segs = [sg for sg in p.segments if sg.top >= band]
+        if not segs:
+            continue
+        sub = PageLayout(p.number, p.width, p.height, [w for w in p.words if w.top >= band], segs)
+        grids = find_grids(sub, min_cols=3, min_vertical=5.0)
+        if not grids:
+            continue
+        g = grids[-1]
+        mid = sorted({round(y, 1) for r in g.rules for y in r if g.top + 2 < y < g.bottom - 2})
+        if not mid:
+            continue
+        split = mid[0]
+        out: dict[str, str] = {}
+        for c in range(g.ncols):
+            label = " ".join(ln.text for ln in g.lines_in(g.bounds[c], g.top - 1, g.bounds[c + 1], split))
+            value = " ".join(ln.text for ln in g.lines_in(g.bounds[c], split, g.bounds[c + 1], g.bottom + 1))
+            key = _fold(label).strip()
+            if key and value:
+                out[key] = value
+        if len(out) >= 2:
+            return out
+    for p in pages:
+        words = [p.words[i] for i in sorted(p.furniture)]
+        rows = group_lines(words, p.number, split_gap=1.5)
+        labels = [ln for ln in rows if ln.text.isupper() or _fold(ln.text) == ln.text.upper()]
+        # The label row: several short labels on one baseline, a value under each.
+        by_top: dict[int, list] = defaultdict(list)
+        for ln in labels:
+            by_top[round(ln.top)].append(ln)
+        header = max(by_top.values(), key=len, default=[])
+        if len(header) < 2:
+            continue
+        label_top = header[0].top
+        values = [ln for ln in rows if ln.top > label_top + 3]
+        out = {}
+        for h in header:
+            below = [v for v in values if v.top > h.top and min(v.x1, h.x1) - max(v.x0, h.x0) > -2]
+            if below:
+                v = min(below, key=lambda v: (v.top, abs((v.x0 + v.x1) / 2 - (h.x0 + h.x1) / 2)))
+                out[_fold(h.text)] = v.text
+        if len(out) >= 2:
+            return out
+    return {}
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in t if not unicodedata.combining(c)).upper()
