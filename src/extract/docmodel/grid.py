@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.docmodel.rulings import join_collinear
 from extract.layout import Line, PageLayout, Segment, Word, group_lines, mark_underlines
 
 MIN_VERTICAL = 12.0  # shorter vertical strokes are glyph parts or decorations, not rulings
@@ -116,7 +117,8 @@ def _cluster(values: list[tuple[float, float]], tol: float) -> list[tuple[float,
 
 def find_grid(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VERTICAL) -> PageGrid | None:
     """The main ruled grid of a page (the one with the most vertical ruling), or None."""
-    vs = [s for s in page.segments if not s.horizontal and s.bottom - s.top >= min_vertical]
+    # A border drawn cell by cell is one ruling: a one-line row's pieces are shorter than a glyph.
+    vs = [s for s in join_collinear(s for s in page.segments if not s.horizontal) if s.bottom - s.top >= min_vertical]
     if len(vs) < min_cols + 1:
         return None
     # The grid spans the vertical range of its longest rulings; other boxes on the page are ignored.
