@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as c
 
 from extract.errors import InputError, LimitExceeded
-from extract.layout import THIN, Box, PageLayout, Segment, Word
+from extract.layout import THIN, Box, PageLayout, Segment, Stroke, Word, text_upright
 
 X_TOLERANCE = 1.5
 Y_TOLERANCE = 2.5
@@ -105,8 +105,10 @@ def _style(obj: object) -> _Style:
     c.FPDFPageObj_GetMatrix(obj, m)
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
-    upright = abs(m.b) < 1e-3 * (abs(m.a) + 1e-9) and abs(m.c) < 1e-3 * (abs(m.d) + 1e-9) and m.a > 0 and m.d > 0
-    return _Style(name, math.hypot(m.b, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright)
+    upright = text_upright(m.a, m.b, m.c, m.d)
+    # The glyph's height runs along the matrix's second axis (c, d): for rotated or condensed
+    # text the first axis (a, b) carries the advance, not the size.
+    return _Style(name, math.hypot(m.c, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright)
 
 
 def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object]]) -> list[_Char]:
@@ -142,13 +144,15 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
     return out
 
 
-def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]]]:
-    """Rulings, boxes and opaque fills of one path object, in page coordinates (top-down)."""
+def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]],
+                                                       list[Stroke]]:
+    """Rulings, boxes, opaque fills and diagonal strokes of one path object, in page coordinates
+    (top-down)."""
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
     filled, stroked = fillmode.value != 0, bool(stroke.value)
     if not (filled or stroked):
-        return [], [], []
+        return [], [], [], []
     m = c.FS_MATRIX()
     c.FPDFPageObj_GetMatrix(obj, m)
     subpaths: list[list[tuple[float, float, bool]]] = []
@@ -165,6 +169,7 @@ def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], l
     segments: list[Segment] = []
     boxes: list[Box] = []
     fills: list[tuple[float, float, float, float]] = []
+    diagonals: list[Stroke] = []
     for pts in subpaths:
         if not pts:
             continue
@@ -175,21 +180,24 @@ def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], l
         if w <= THIN or h <= THIN:
             segments.append(Segment(x0, top, x1, bottom))
             continue
-        axis_box = not curved and all(abs(px - x0) < 0.5 or abs(px - x1) < 0.5 for px in xs) and all(
+        # A rectangle has four corners: a lone diagonal also has its ends on its bbox's sides.
+        axis_box = not curved and len(pts) >= 4 and all(abs(px - x0) < 0.5 or abs(px - x1) < 0.5 for px in xs) and all(
             abs(py - top) < 0.5 or abs(py - bottom) < 0.5 for py in ys)
         if axis_box and stroked:
             segments += [Segment(x0, top, x1, top), Segment(x0, bottom, x1, bottom),
                          Segment(x0, top, x0, bottom), Segment(x1, top, x1, bottom)]
         elif not axis_box and not curved and stroked and not filled:
-            # An open polyline: its straight pieces are rulings.
+            # An open polyline: its straight pieces are rulings, or diagonals (ticks, crosses).
             for (ax, ay, _), (bx, by, _) in zip(pts, pts[1:]):
                 if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
                     segments.append(Segment(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+                else:
+                    diagonals.append(Stroke(ax, ay, bx, by))
         if w >= 20 and h >= 12:
             boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled))
         if filled:
             fills.append((x0, top, x1, bottom))
-    return segments, boxes, fills
+    return segments, boxes, fills, diagonals
 
 
 def _fill_rgb(obj: object) -> tuple[float, float, float]:
@@ -256,11 +264,13 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
         segments: list[Segment] = []
         boxes: set[Box] = set()
         fills: list[tuple[int, float, float, float, float, tuple[float, float, float]]] = []
+        strokes: list[Stroke] = []
         for order, obj, kind in objects:
             if kind != c.FPDF_PAGEOBJ_PATH:
                 continue
-            segs, bxs, fls = _path_parts(obj, height)
+            segs, bxs, fls, diagonals = _path_parts(obj, height)
             segments += segs
+            strokes += diagonals
             boxes.update(b for b in bxs if not (b.x1 - b.x0 > 0.95 * width and b.bottom - b.top > 0.95 * height))
             rgb = _fill_rgb(obj)
             fills += [(order, *f, rgb) for f in fls]
@@ -270,7 +280,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
     # Spaces only separate words: their colour says nothing about visibility.
     visible = [ch for ch in chars if ch.text.isspace() or _visible(ch, fills)]
     return PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
-                      segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)))
+                      segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)), strokes=strokes)
 
 
 def _visible(ch: _Char, fills: list) -> bool:

@@ -1,0 +1,167 @@
+"""The RE / RC reader on small generated PDFs drawn the way Word writes an RC (expectations by hand):
+borders cell by cell, one-line rows, rotated headers with a near-zero matrix, check boxes as squares
+with diagonals, a grey cell as nested rectangles."""
+
+from pathlib import Path
+
+import pytest
+
+from extract.document import read_document
+from extract.docmodel.grid import find_grid
+from extract.docmodel.marks import check_boxes
+from extract.layout import rotated_text
+from extract.pdf_reading import Limits
+from extract.pipeline import extract_document
+from pdfgen import WordPage, word_pdf
+
+X31 = [40, 230, 500, 560, 800]
+X32 = [40, 250, 560, 640, 720]
+LINE = 11.0
+MODALITIES = [
+    ("Mise en situation professionnelle", "Concevoir une base de données\nDévelopper une interface\nTester une application",
+     "02 h 00 min", "Le candidat réalise une application.\nIl présente son travail au jury."),
+    ("Entretien technique", "Concevoir une base de données\nTester une application", "00 h 30 min",
+     "Le jury questionne le candidat."),
+    ("Entretien final", None, "00 h 15 min", "Le jury vérifie la maîtrise des compétences."),
+]
+COMPETENCES = [
+    ("Concevoir une base de données", ["Le schéma est normalisé", "Les données de test sont créées"]),
+    ("Développer une interface", ["L'interface est conforme à la maquette"]),
+    ("Tester une application", ["Les tests couvrent les cas nominaux", "Les anomalies sont consignées"]),
+]
+
+
+def _cover(pg: WordPage) -> None:
+    pg.text(200, 150, "RÉFÉRENTIEL DE CERTIFICATION", 18, bold=True)
+    pg.text(200, 200, "Testeur de logiciels", 16, bold=True)
+    pg.text(200, 260, "Code titre : TP-09999", 10)
+
+
+def _table_31(pg: WordPage, grey_pad: float) -> None:
+    pg.text(40, 80, "3.1. Modalités d'évaluation des compétences et organisation de l'épreuve", 10, bold=True)
+    top = 120.0
+    bottom = top + LINE + 0.5  # a one-line header row: its border pieces are shorter than a glyph
+    pg.grid_row(X31, top, bottom)
+    for x, head in zip(X31, ("Modalités", "Compétences évaluées", "Durée", "Détail de l'organisation de l'épreuve")):
+        pg.text(x + 4, top + 1, head, 8, bold=True)
+    for name, evaluated, duration, detail in MODALITIES:
+        top = bottom
+        n = max(len((evaluated or "").split("\n")), len(detail.split("\n")))
+        bottom = top + n * LINE + 4
+        pg.grid_row(X31, top, bottom)
+        pg.lines(X31[0] + 4, top + 2, name, bold=True)
+        if evaluated is None:
+            pg.grey_cell(X31[1] + 0.5, top + 0.5, X31[2], bottom, pad=grey_pad)
+        else:
+            pg.lines(X31[1] + 4, top + 2, evaluated)
+        pg.lines(X31[2] + 4, top + 2, duration)
+        pg.lines(X31[3] + 4, top + 2, detail)
+    pg.close(X31, bottom)
+
+
+def _table_32(pg: WordPage, ticks: list[tuple[bool, bool]]) -> None:
+    pg.text(40, 60, "3.2. Critères d'évaluation des compétences professionnelles", 10, bold=True)
+    top, bottom = 90.0, 270.0
+    pg.grid_row(X32, top, bottom)
+    pg.text(X32[0] + 40, top + 80, "Compétences professionnelles", 9, bold=True)
+    pg.text(X32[1] + 100, top + 80, "Critères d'évaluation", 9, bold=True)
+    pg.rotated(X32[2] + 30, top + 6, "Mise en situation professionnelle")
+    pg.rotated(X32[3] + 30, top + 6, "Entretien technique")
+    top, bottom = bottom, bottom + LINE + 0.6  # the activity type: a full-width one-line row
+    pg.grid_row(X32, top, bottom, inner=False)
+    pg.text(X32[0] + 4, top + 1, "Développer une application sécurisée", 8, bold=True)
+    for (competence, criteria), row_ticks in zip(COMPETENCES, ticks):
+        top, bottom = bottom, bottom + len(criteria) * LINE + 6
+        pg.grid_row(X32, top, bottom)
+        pg.lines(X32[0] + 4, top + 3, competence)
+        pg.lines(X32[1] + 4, top + 3, "\n".join(criteria))
+        for col, ticked in zip((2, 3), row_ticks):
+            pg.check_box((X32[col] + X32[col + 1]) / 2, (top + bottom) / 2, ticked)
+    pg.close(X32, bottom)
+
+
+AGREEING = [(True, True), (True, False), (True, True)]
+
+
+def _rc(path: Path, ticks=AGREEING, grey_pad: float = 5.1) -> Path:
+    return word_pdf(path, [_cover, lambda pg: _table_31(pg, grey_pad), lambda pg: _table_32(pg, ticks)])
+
+
+@pytest.mark.parametrize("grey_pad", [5.1, 2.0], ids=["word-padding", "thin-padding"])
+def test_an_rc_drawn_by_word_is_read_whole(tmp_path, grey_pad):
+    ref = extract_document(_rc(tmp_path / "rc.pdf", grey_pad=grey_pad))
+    keys = {n.node_key.split("/", 1)[1]: n for n in ref.nodes}
+    mods = [n for n in ref.nodes if n.node_type == "assessment_modality"]
+    assert [m.title for m in mods] == [m[0] for m in MODALITIES]
+    # The grey cell is one empty cell: the final interview evaluates nothing listed, and its row
+    # is one row (its duration and detail belong to it).
+    assert mods[2].text == "00 h 15 min\nLe jury vérifie la maîtrise des compétences."
+    at = keys["activity_type:1"]
+    assert at.title == "Développer une application sécurisée"
+    comps = [n for n in ref.nodes if n.node_type == "competence"]
+    assert [(c.node_key.split("/", 1)[1], c.title) for c in comps] == [
+        (f"activity_type:1/competence:{i}", c[0]) for i, c in enumerate(COMPETENCES, 1)]
+    crits = [n.text for n in ref.nodes if n.node_type == "assessment_criterion"]
+    assert crits == [t for _, cs in COMPETENCES for t in cs]
+    assesses = sorted((r.origin_key.rsplit("/", 1)[1], r.dest_key.split("/", 1)[1]) for r in ref.relations)
+    assert assesses == [("assessment_modality:1", f"activity_type:1/competence:{i}") for i in (1, 2, 3)] + [
+        ("assessment_modality:2", "activity_type:1/competence:1"), ("assessment_modality:2", "activity_type:1/competence:3")]
+    printed = "\n".join(f"{n.title or ''}\n{n.text}" for n in ref.nodes)
+    assert "Compétences évaluées" not in printed and "Entretien technique\n" not in printed.replace(mods[1].title + "\n", "")
+    assert not [d for d in ref.diagnostics if d.level != "info"], ref.diagnostics
+
+
+def test_ticks_that_disagree_with_table_3_1_are_a_warning(tmp_path):
+    ticks = [(True, True), (True, True), (True, True)]  # 3.1 does not list "Développer une interface" for the interview
+    ref = extract_document(_rc(tmp_path / "rc.pdf", ticks))
+    warned = [d for d in ref.diagnostics if d.code == "ticks_disagree_with_3_1"]
+    assert len(warned) == 1 and "Entretien technique" in warned[0].message and warned[0].page == 3
+    assert "competence:2" in warned[0].message
+    # the relations still follow table 3.1
+    assert len([r for r in ref.relations if r.origin_key.endswith("assessment_modality:2")]) == 2
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_square_with_two_diagonals_is_a_ticked_box(tmp_path, engine):
+    page = read_document(_rc(tmp_path / "rc.pdf"), Limits(engine=engine)).pages[2]
+    boxes = check_boxes(page)
+    assert [b.checked for b in boxes] == [t for row in AGREEING for t in row]
+    assert all(abs((b.x1 - b.x0) - 9.4) < 0.5 and abs((b.bottom - b.top) - 9.4) < 0.5 for b in boxes)
+    # a square's sides drawn without its diagonals are no tick; the diagonals are no ruling
+    assert not any(abs(s.bottom - s.top - 9.4) < 0.5 and abs(s.x1 - s.x0 - 9.4) < 0.5 for s in page.segments)
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_header_written_with_a_near_zero_matrix_is_rotated(tmp_path, engine):
+    page = read_document(_rc(tmp_path / "rc.pdf"), Limits(engine=engine)).pages[2]
+    rotated = [w for w in page.words if not w.upright]
+    assert "".join(w.text for w in rotated).replace(" ", "") == "MiseensituationprofessionnelleEntretientechnique"
+    assert all(abs(w.size - 9) < 0.05 for w in rotated)
+    assert not any(w.text in ("Mise", "Entretien") for w in page.words if w.upright)
+    if engine == "pdfium":
+        assert {w.rotation for w in rotated} == {90}
+        assert rotated_text(page) == ["Mise en situation professionnelle", "Entretien technique"]
+
+
+def test_a_condensed_rotated_header_keeps_its_size(tmp_path):
+    """The glyph height runs along the matrix's second axis: a header squeezed along its baseline
+    (the first axis) keeps its font size."""
+    def draw(pg: WordPage) -> None:
+        pg.c.setFont("Vera", 10)
+        t = pg.c.beginText()
+        t.setTextTransform(0, -0.8, 1, 0, 300, pg.h - 100)
+        t.setFont("Vera", 10)
+        t.textOut("Entretien")
+        pg.c.drawText(t)
+
+    page = read_document(word_pdf(tmp_path / "condensed.pdf", [draw])).pages[0]
+    (word,) = page.words
+    assert not word.upright and word.text == "Entretien" and abs(word.size - 10) < 0.05
+
+
+def test_one_line_rows_drawn_in_pieces_stay_in_the_grid(tmp_path):
+    page = read_document(_rc(tmp_path / "rc.pdf")).pages[2]
+    grid = find_grid(page)
+    assert grid is not None and abs(grid.top - 90) < 1 and grid.ncols == 4
+    # the activity type's one-line row is a full-width row of the same grid
+    assert len([r for r in grid.full_rows if r[1] - r[0] < 13]) == 1
