@@ -210,3 +210,36 @@ def word_pdf(path: Path, draw_pages: Sequence, portrait: Sequence[int] = ()) -> 
         c.showPage()
     c.save()
     return path
+
+
+def word_footer_table(pg: WordPage, cells: Sequence[tuple[str, str]], x0: float, widths: Sequence[float],
+                      bottom: float, size: float = 6.0) -> float:
+    """A footer table (labels over values) ending `bottom` points above the page's bottom edge,
+    label text wrapped to its cell's width; returns the table's top (from the page top)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def wrap(text: str, width: float) -> list[str]:
+        lines: list[str] = []
+        for word in text.split():
+            if lines and stringWidth(lines[-1] + " " + word, "Vera", size) <= width - 4:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
+
+    labels = [wrap(label, w) for (label, _), w in zip(cells, widths)]
+    pitch = size + 1.5
+    label_h = max(len(ls) for ls in labels) * pitch + 2
+    value_h = pitch + 2
+    top = pg.h - bottom - label_h - value_h
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    pg.grid_row(xs, top, top + label_h)
+    pg.grid_row(xs, top + label_h, top + label_h + value_h)
+    pg.close(xs, top + label_h + value_h)
+    for x, w, ls, (_, value) in zip(xs, widths, labels, cells):
+        for i, s in enumerate(ls):
+            pg.text(x + (w - stringWidth(s, "Vera", size)) / 2, top + 1 + i * pitch, s, size)
+        pg.text(x + (w - stringWidth(value, "Vera", size)) / 2, top + label_h + 1, value, size)
+    return top

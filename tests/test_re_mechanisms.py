@@ -12,7 +12,7 @@ from extract.docmodel.marks import check_boxes
 from extract.layout import rotated_text
 from extract.pdf_reading import Limits
 from extract.pipeline import extract_document
-from pdfgen import WordPage, word_pdf
+from pdfgen import WordPage, word_footer_table, word_pdf
 
 X31 = [40, 230, 500, 560, 800]
 X32 = [40, 250, 560, 640, 720]
@@ -59,7 +59,7 @@ def _table_31(pg: WordPage, grey_pad: float) -> None:
     pg.close(X31, bottom)
 
 
-def _table_32(pg: WordPage, ticks: list[tuple[bool, bool]]) -> None:
+def _table_32(pg: WordPage, ticks: list[tuple[bool, bool]], last_row_to: float | None = None) -> None:
     pg.text(40, 60, "3.2. Critères d'évaluation des compétences professionnelles", 10, bold=True)
     top, bottom = 90.0, 270.0
     pg.grid_row(X32, top, bottom)
@@ -70,8 +70,10 @@ def _table_32(pg: WordPage, ticks: list[tuple[bool, bool]]) -> None:
     top, bottom = bottom, bottom + LINE + 0.6  # the activity type: a full-width one-line row
     pg.grid_row(X32, top, bottom, inner=False)
     pg.text(X32[0] + 4, top + 1, "Développer une application sécurisée", 8, bold=True)
-    for (competence, criteria), row_ticks in zip(COMPETENCES, ticks):
+    for k, ((competence, criteria), row_ticks) in enumerate(zip(COMPETENCES, ticks)):
         top, bottom = bottom, bottom + len(criteria) * LINE + 6
+        if last_row_to is not None and k == len(COMPETENCES) - 1:
+            bottom = last_row_to
         pg.grid_row(X32, top, bottom)
         pg.lines(X32[0] + 4, top + 3, competence)
         pg.lines(X32[1] + 4, top + 3, "\n".join(criteria))
@@ -165,3 +167,58 @@ def test_one_line_rows_drawn_in_pieces_stay_in_the_grid(tmp_path):
     assert grid is not None and abs(grid.top - 90) < 1 and grid.ncols == 4
     # the activity type's one-line row is a full-width row of the same grid
     assert len([r for r in grid.full_rows if r[1] - r[0] < 13]) == 1
+
+
+FOOTER = [("SIGLE", "TDL"), ("Type de document", "RC"), ("Code titre", "TP-09999"), ("Millésime", "01"),
+          ("Date dernier JO", "17/04/2018"), ("Date de mise à jour", "19/04/2018"), ("Page", "")]
+
+
+def _with_footer(draw, n: int, total: int, portrait: bool, tops: dict[int, float]):
+    """Portrait pages carry the footer table low and narrow (its labels wrap); landscape pages
+    carry it wider (one line of labels) and higher: at another height and another shape."""
+    cells = [(label, value or f"{n}/{total}") for label, value in FOOTER]
+
+    def page(pg: WordPage) -> None:
+        draw(pg)
+        if portrait:
+            tops[n] = word_footer_table(pg, cells, 110, [54] * 7, bottom=28)
+        else:
+            tops[n] = word_footer_table(pg, cells, 180, [70] * 7, bottom=48)
+    return page
+
+
+def _text_page(*lines: str):
+    def draw(pg: WordPage) -> None:
+        for i, line in enumerate(lines):
+            pg.text(60, 80 + i * 14, line, 10)
+    return draw
+
+
+def _mixed_rc(path: Path) -> tuple[Path, dict[int, float]]:
+    draws = [_cover, _text_page("1. Références de la spécialité", "Intitulé du titre professionnel : Testeur de logiciels"),
+             _text_page("2. Modalités d'évaluation du titre professionnel", "Les compétences sont évaluées par un jury."),
+             lambda pg: _table_31(pg, 5.1),
+             # 3.2 runs down to just above the footer table: its rulings come within a few points.
+             lambda pg: _table_32(pg, AGREEING, last_row_to=pg.h - 48 - 2 * 9.5 - 4),
+             _text_page("Annexe 1 : Glossaire", "Compétence : aptitude à mettre en oeuvre un savoir."),
+             _text_page("Annexe 2 : Textes de référence", "Arrêté du 22 décembre 2015.")]
+    portrait = {0, 1, 2, 5, 6}
+    tops: dict[int, float] = {}
+    pages = [_with_footer(d, i + 1, len(draws), i in portrait, tops) for i, d in enumerate(draws)]
+    return word_pdf(path, pages, portrait=sorted(portrait)), tops
+
+
+def test_a_footer_table_at_another_height_and_shape_on_landscape_pages_is_furniture(tmp_path):
+    pdf, footer_tops = _mixed_rc(tmp_path / "mixed.pdf")
+    doc = read_document(pdf)
+    assert [p.landscape for p in doc.pages] == [False, False, False, True, True, False, False]
+    for p in doc.pages:
+        footer = {i for i, w in enumerate(p.words) if w.top >= footer_tops[p.number] - 1}
+        assert len(footer) >= 2 * len(FOOTER)
+        assert p.furniture == footer, (p.number, sorted(p.words[i].text for i in footer ^ p.furniture))
+    ref = extract_document(pdf)
+    printed = "\n".join(f"{x.title or ''}\n{x.text}" for x in ref.nodes)
+    assert "SIGLE" not in printed and "Millésime" not in printed
+    assert [c.title for c in ref.nodes if c.node_type == "competence"] == [c[0] for c in COMPETENCES]
+    assert [x.text for x in ref.nodes if x.node_type == "assessment_criterion"] == [t for _, cs in COMPETENCES for t in cs]
+    assert [c.value for c in ref.certification.codes][:3] == ["TP-09999", "TDL", "01"]

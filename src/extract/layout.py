@@ -151,6 +151,8 @@ class PageLayout:
     words: list[Word]
     segments: list[Segment] = field(default_factory=list)
     furniture: set[int] = field(default_factory=set)  # indexes of words that are page furniture
+    # (x0, top, x1, bottom) of ruled furniture blocks (a footer table): their rulings bound no content
+    furniture_blocks: list[tuple[float, float, float, float]] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     strokes: list[Stroke] = field(default_factory=list)
 
