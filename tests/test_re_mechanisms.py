@@ -66,7 +66,10 @@ def _table_32(pg: WordPage, ticks: list[tuple[bool, bool]], last_row_to: float |
     pg.text(X32[0] + 40, top + 80, "Compétences professionnelles", 9, bold=True)
     pg.text(X32[1] + 100, top + 80, "Critères d'évaluation", 9, bold=True)
     pg.rotated(X32[2] + 30, top + 6, "Mise en situation professionnelle")
-    pg.rotated(X32[3] + 30, top + 6, "Entretien technique")
+    # a group header over the other modalities, ruled off above their own header cells
+    pg.text(X32[3] + 4, top + 4, "Autres modalités", 8, bold=True)
+    pg.fill(X32[3] + 0.5, top + 18, X32[4], top + 18.5)
+    pg.rotated(X32[3] + 30, top + 24, "Entretien technique")
     top, bottom = bottom, bottom + LINE + 0.6  # the activity type: a full-width one-line row
     pg.grid_row(X32, top, bottom, inner=False)
     pg.text(X32[0] + 4, top + 1, "Développer une application sécurisée", 8, bold=True)

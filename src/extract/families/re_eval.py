@@ -73,16 +73,17 @@ def _header(grid: PageGrid) -> tuple[str, dict[str, int], float] | None:
 
 
 def _column_heads(grid: PageGrid, data_top: float) -> dict[int, str]:
-    """Header text of each column, upright or rotated, as one comparable string."""
+    """Header text of each column, upright or rotated, as one comparable string. Only the column's
+    own header cell counts (below the last ruling crossing it in the header): a cell spanning
+    several columns above it ("Autres modalités d'évaluation") names a group of columns."""
     out: dict[int, str] = {}
     for col in range(grid.ncols):
         x0, x1 = grid.bounds[col], grid.bounds[col + 1]
-        words = grid.words_in(x0, grid.top - 1, x1, data_top)
-        upright = " ".join(ln.text for ln in grid.lines_in(x0, grid.top - 1, x1, data_top))
-        # The lowest header cell names the column: a spanning cell above it ("Autres modalités")
-        # names a group of columns.
-        rotated = " ".join(rotated_text(PageLayout(grid.page, 0, 0, [w for w in words if not w.upright])))
-        out[col] = _comparable(rotated or upright)
+        top = max([y for y in grid.rules[col] if y < data_top - 1] or [grid.top - 1])
+        words = grid.words_in(x0, top, x1, data_top)
+        upright = [ln.text for ln in grid.lines_in(x0, top, x1, data_top)]
+        rotated = rotated_text(PageLayout(grid.page, 0, 0, [w for w in words if not w.upright]))
+        out[col] = _comparable(" ".join(upright + rotated))
     return out
 
 
@@ -91,15 +92,18 @@ def _comparable(text: str) -> str:
 
 
 def _record_ticks(grid: PageGrid, heads: dict[int, str], boxes: list[CheckBox], comp_key: str,
-                  ticks: dict[str, set[str]]) -> None:
-    """Which columns of a competence's row hold a check box, and which of them are ticked."""
+                  ticks: dict[str, set[str]]) -> set[str]:
+    """Which columns of a competence's row hold a check box (returned), and which are ticked."""
+    seen = set()
     for box in boxes:
         col = grid.col_of(box.xc)
         if col is None or not heads.get(col):
             continue
+        seen.add(heads[col])
         column = ticks.setdefault(heads[col], set())
         if box.checked:
             column.add(comp_key)
+    return seen
 
 
 def _cell_lines(grid: PageGrid, col: int, part: CellPart) -> list[Line]:
@@ -171,7 +175,7 @@ def extract(doc: Document) -> FamilyResult:
     b = RecordBuilder(f"re:{code or doc.path.stem}@{footer.get('MILLESIME', '00')}", extractor="re")
     modalities: list[tuple[str, str, list[str]]] = []  # (key, title, names of the competences it evaluates)
     ticks: dict[str, set[str]] = {}  # 3.2 column header -> keys of the competences ticked in it
-    tick_pages: dict[str, int] = {}
+    tick_pages: dict[str, int] = {}  # 3.2 column header -> first page with a check box in it
     competences: dict[str, str] = {}  # normalized title -> key
     at_key: str | None = None
     comp_key: str | None = None
@@ -266,8 +270,7 @@ def extract(doc: Document) -> FamilyResult:
                     b.warn("competence_without_activity", f"competence {title!r} printed before any activity type row",
                            page=grid.page)
                 comp_key = b.add("competence", at_key, title=title, text=title, lines=comp_lines)
-                _record_ticks(grid, heads, [x for x in boxes if top <= x.yc < bottom], comp_key, ticks)
-                for head in heads.values():
+                for head in _record_ticks(grid, heads, [x for x in boxes if top <= x.yc < bottom], comp_key, ticks):
                     tick_pages.setdefault(head, grid.page)
                 competences[normalize_text(title).lower()] = comp_key
             if comp_key is None:
@@ -289,11 +292,14 @@ def extract(doc: Document) -> FamilyResult:
                 continue
             b.relate("assesses", mkey, ck)
             listed.add(ck)
-        ticked = ticks.get(_comparable(mtitle))
+        head = _comparable(mtitle)
+        ticked = ticks.get(head)
         if ticked is not None and ticked != listed:
+            def rel(keys: set[str]) -> list[str]:
+                return sorted(k.split("/", 1)[1] for k in keys)
+
             b.warn("ticks_disagree_with_3_1",
                    f"modality {mtitle!r}: table 3.2 ticks {len(ticked)} competence(s), table 3.1 lists {len(listed)}"
-                   f" (only ticked: {sorted(k.rsplit('/', 2)[-2] + '/' + k.rsplit('/', 1)[-1] for k in ticked - listed)};"
-                   f" only listed: {sorted(k.rsplit('/', 2)[-2] + '/' + k.rsplit('/', 1)[-1] for k in listed - ticked)})",
-                   page=tick_pages.get(_comparable(mtitle)))
+                   f" (ticked only: {rel(ticked - listed)}; listed only: {rel(listed - ticked)})",
+                   page=tick_pages.get(head))
     return FamilyResult(b.doc_key, cert, b)
