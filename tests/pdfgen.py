@@ -200,14 +200,28 @@ class WordPage:
         self.fill(x0 + pad, top, x1 - pad, top + first_line, g)
 
 
-def word_pdf(path: Path, draw_pages: Sequence, portrait: Sequence[int] = ()) -> Path:
-    """Pages drawn by callables taking a WordPage; pages whose index is in `portrait` are portrait."""
+def word_pdf(path: Path, draw_pages: Sequence, portrait: Sequence[int] = (), turned: bool = False) -> Path:
+    """Pages drawn by callables taking a WordPage; pages whose index is in `portrait` are portrait.
+    With `turned`, a landscape page is a portrait sheet shown turned (/Rotate 90), its content
+    drawn turned the other way so that it reads upright on screen."""
     c = canvas.Canvas(str(path), pagesize=landscape(A4))
     for i, draw in enumerate(draw_pages):
-        size = A4 if i in portrait else landscape(A4)
-        c.setPageSize(size)
-        draw(WordPage(c, size))
+        if i in portrait:
+            c.setPageSize(A4)
+            draw(WordPage(c, A4))
+        elif turned:
+            c.setPageSize(A4)
+            c.setPageRotation(90)
+            c.saveState()
+            c.translate(A4[0], 0)
+            c.rotate(90)
+            draw(WordPage(c, landscape(A4)))
+            c.restoreState()
+        else:
+            c.setPageSize(landscape(A4))
+            draw(WordPage(c, landscape(A4)))
         c.showPage()
+        c.setPageRotation(0)
     c.save()
     return path
 

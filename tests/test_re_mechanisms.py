@@ -197,7 +197,7 @@ def _text_page(*lines: str):
     return draw
 
 
-def _mixed_rc(path: Path) -> tuple[Path, dict[int, float]]:
+def _mixed_rc(path: Path, turned: bool = False) -> tuple[Path, dict[int, float]]:
     draws = [_cover, _text_page("1. Références de la spécialité", "Intitulé du titre professionnel : Testeur de logiciels"),
              _text_page("2. Modalités d'évaluation du titre professionnel", "Les compétences sont évaluées par un jury."),
              lambda pg: _table_31(pg, 5.1),
@@ -208,11 +208,12 @@ def _mixed_rc(path: Path) -> tuple[Path, dict[int, float]]:
     portrait = {0, 1, 2, 5, 6}
     tops: dict[int, float] = {}
     pages = [_with_footer(d, i + 1, len(draws), i in portrait, tops) for i, d in enumerate(draws)]
-    return word_pdf(path, pages, portrait=sorted(portrait)), tops
+    return word_pdf(path, pages, portrait=sorted(portrait), turned=turned), tops
 
 
-def test_a_footer_table_at_another_height_and_shape_on_landscape_pages_is_furniture(tmp_path):
-    pdf, footer_tops = _mixed_rc(tmp_path / "mixed.pdf")
+@pytest.mark.parametrize("turned", [False, True], ids=["landscape-sheet", "turned-portrait-sheet"])
+def test_a_footer_table_at_another_height_and_shape_on_landscape_pages_is_furniture(tmp_path, turned):
+    pdf, footer_tops = _mixed_rc(tmp_path / "mixed.pdf", turned)
     doc = read_document(pdf)
     assert [p.landscape for p in doc.pages] == [False, False, False, True, True, False, False]
     for p in doc.pages:

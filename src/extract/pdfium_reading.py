@@ -34,6 +34,7 @@ class _Char:
     upright: bool
     rgb: tuple[float, float, float]
     order: int
+    rotation: int = 0  # rotated text: 90 reads top to bottom, -90 bottom to top
 
 
 def open_document(path: Path, max_pages: int) -> pdfium.PdfDocument:
@@ -93,6 +94,7 @@ class _Style:
     scale: float  # vertical scale of the text object's matrix
     rgb: tuple[float, float, float]
     upright: bool
+    rotation: int = 0
 
 
 def _style(obj: object) -> _Style:
@@ -108,7 +110,10 @@ def _style(obj: object) -> _Style:
     upright = text_upright(m.a, m.b, m.c, m.d)
     # The glyph's height runs along the matrix's second axis (c, d): for rotated or condensed
     # text the first axis (a, b) carries the advance, not the size.
-    return _Style(name, math.hypot(m.c, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright)
+    # Rotated text runs along the matrix's first axis: downwards (b < 0, y up) reads top to bottom.
+    # Said by the matrix, a one-glyph word ("à" in a rotated header) has its direction too.
+    rotation = 0 if upright else (-90 if m.b > 1e-3 * (abs(m.a) + abs(m.b)) else 90)
+    return _Style(name, math.hypot(m.c, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright, rotation)
 
 
 def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object]]) -> list[_Char]:
@@ -139,7 +144,8 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
         else:
             top = height - rect.top
         order = objects[address][0] if address in objects else 0
-        out.append(_Char(text, rect.left, top, rect.right, bottom, style.font, size, style.upright, style.rgb, order))
+        out.append(_Char(text, rect.left, top, rect.right, bottom, style.font, size, style.upright, style.rgb, order,
+                         style.rotation))
     tp.close()
     return out
 
@@ -245,7 +251,7 @@ def _flush(chars: list[_Char], words: list[Word], space_before: bool) -> None:
     if chars:
         rotation = 0
         if not chars[0].upright:
-            rotation = 90 if len(chars) < 2 or chars[-1].top >= chars[0].top else -90
+            rotation = chars[0].rotation or (90 if len(chars) < 2 or chars[-1].top >= chars[0].top else -90)
         words.append(Word("".join(ch.text for ch in chars), min(ch.x0 for ch in chars), min(ch.top for ch in chars),
                           max(ch.x1 for ch in chars), max(ch.bottom for ch in chars), chars[0].font,
                           chars[0].size, chars[0].upright, space_before, rotation))
@@ -259,6 +265,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
     page = pdf[index]
     try:
         width, height = page.get_size()
+        rotation = page.get_rotation()
         objects = _objects(page)
         by_address = {_handle(obj): (order, obj) for order, obj, _ in objects}
         segments: list[Segment] = []
@@ -279,8 +286,50 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
         page.close()
     # Spaces only separate words: their colour says nothing about visibility.
     visible = [ch for ch in chars if ch.text.isspace() or _visible(ch, fills)]
-    return PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
-                      segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)), strokes=strokes)
+    return _displayed(PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
+                                 segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)),
+                                 strokes=strokes), rotation)
+
+
+# Reading direction of a word, in degrees counter-clockwise: upright text runs at 0, text read
+# bottom to top (rotation -90) at 90, top to bottom (rotation 90) at -90.
+_DIRECTION = {-90: 90, 90: -90}
+_FLAGS = {0: (True, 0), 90: (False, -90), 270: (False, 90)}  # direction -> (upright, rotation)
+
+
+def _displayed(layout: PageLayout, rotation: int) -> PageLayout:
+    """The page as a viewer shows it. PDFium reports a page turned by /Rotate in its unturned
+    space: a landscape page made by turning a portrait one reads as all-rotated text at the wrong
+    edges. Turned, its text is upright and its margins are where the reader sees them."""
+    if rotation % 360 == 0:
+        return layout
+    w, h = layout.width, layout.height
+    turn = rotation % 360
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        # Top-down coordinates, the page turned clockwise by `turn` degrees.
+        if turn == 90:
+            return h - y, x
+        if turn == 180:
+            return w - x, h - y
+        return y, w - x
+
+    def rect(x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = point(x0, top), point(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    words = []
+    for wd in layout.words:
+        x0, top, x1, bottom = rect(wd.x0, wd.top, wd.x1, wd.bottom)
+        direction = 0 if wd.upright else _DIRECTION.get(wd.rotation)
+        upright, rot = (False, 0) if direction is None else _FLAGS.get((direction - turn) % 360, (False, 0))
+        words.append(Word(wd.text, x0, top, x1, bottom, wd.font, wd.size, upright, wd.space_before, rot))
+    size = (h, w) if turn in (90, 270) else (w, h)
+    return PageLayout(number=layout.number, width=size[0], height=size[1], words=words,
+                      segments=[Segment(*rect(s.x0, s.top, s.x1, s.bottom)) for s in layout.segments],
+                      boxes=sorted((Box(*(round(v, 1) for v in rect(b.x0, b.top, b.x1, b.bottom)), b.filled)
+                                    for b in layout.boxes), key=lambda b: (b.top, b.x0)),
+                      strokes=[Stroke(*point(s.x0, s.y0), *point(s.x1, s.y1)) for s in layout.strokes])
 
 
 def _visible(ch: _Char, fills: list) -> bool:
