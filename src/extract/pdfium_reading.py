@@ -238,8 +238,11 @@ def _words(chars: list[_Char]) -> list[Word]:
             current, spaced = [], False
         if current:
             prev = current[-1]
-            if (abs(ch.top - prev.top) > Y_TOLERANCE or ch.x0 < prev.x1 - 1.0 or ch.x0 > prev.x1 + X_TOLERANCE
-                    or ch.font != prev.font or abs(ch.size - prev.size) > 0.01):
+            # A ligature glyph ("ti", "fi", "ffi") gives each of its characters the glyph's box:
+            # they go on in content-stream order, not as a jump backwards.
+            same_glyph = abs(ch.x0 - prev.x0) < 0.3 and abs(ch.x1 - prev.x1) < 0.3
+            if (abs(ch.top - prev.top) > Y_TOLERANCE or (ch.x0 < prev.x1 - 1.0 and not same_glyph)
+                    or ch.x0 > prev.x1 + X_TOLERANCE or ch.font != prev.font or abs(ch.size - prev.size) > 0.01):
                 _flush(current, words, spaced)
                 current, spaced = [], False
         current.append(ch)

@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable
 
 from extract import __version__
 from extract.classify import classify_text
-from extract.document import Document, read_document
+from extract.docmodel.model import DocModel, build_model
+from extract.document import read_document
 from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
@@ -29,7 +30,7 @@ from extract.scorecard import score_outputs
 EXTRACTOR_VERSION = __version__
 
 
-def _family_parsers() -> dict[str, Callable[[Document], FamilyResult]]:
+def _family_parsers() -> dict[str, Callable[[DocModel], FamilyResult]]:
     from extract.families import but, re_eval, reac, rncp
 
     return {
@@ -43,18 +44,19 @@ def _family_parsers() -> dict[str, Callable[[Document], FamilyResult]]:
 def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
     """Read, classify and extract one PDF. Raises ExtractError for unreadable input."""
     doc = read_document(path, limits)
+    model = build_model(doc)
     cls = classify_text(doc.text(max_pages=6))
     parser = _family_parsers().get(cls.kind)
     failure: str | None = None
     result: FamilyResult | None = None
     if parser is not None:
         try:
-            result = parser(doc)
+            result = parser(model)
         except Exception as e:  # a parser bug must not lose the document: fall back, and say so
             failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}"
             failure_trace = traceback.format_exc(limit=3)
     if result is None:
-        result = generic.extract(doc, cls.kind)
+        result = generic.extract(model, cls.kind)
         if failure:
             result.builder.error("parser_failed", failure + "\n" + failure_trace)
     b = result.builder

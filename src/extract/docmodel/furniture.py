@@ -37,6 +37,19 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
+def _isolated(page: PageLayout, idxs: list[int]) -> bool:
+    """A page number stands apart: no other word touches it on its line (a footnote call set
+    as a superscript beside a word is text, not a page number)."""
+    mine = [page.words[i] for i in idxs]
+    x0, x1 = min(w.x0 for w in mine), max(w.x1 for w in mine)
+    top, bottom = min(w.top for w in mine), max(w.bottom for w in mine)
+    size = max(w.size for w in mine)
+    return not any(
+        i not in idxs and w.top < bottom + 2 and w.bottom > top - 2 and w.x1 > x0 - size and w.x0 < x1 + size
+        for i, w in enumerate(page.words)
+    )
+
+
 def _margin_lines(p: PageLayout, depth: float) -> list[Line]:
     """Lines within `depth` of the top or bottom edge. Footer tables put cells side by side: lines
     are split at wide gaps so each cell is a shape."""
@@ -109,7 +122,7 @@ def detect_furniture(pages: list[PageLayout]) -> None:
     shapes = {s for s, k in counts.items() if k >= threshold}
     for p, entries in zip(pages, per_page):
         for shape, idxs in entries:
-            if shape in shapes or _PAGE_NUMBER.match(shape.replace("#", "1")):
+            if shape in shapes or (_PAGE_NUMBER.match(shape.replace("#", "1")) and _isolated(p, idxs)):
                 p.furniture.update(idxs)
 
     # Ruled blocks of the margin, measured on the sheet's long side, as wholes.

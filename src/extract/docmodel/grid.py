@@ -58,6 +58,7 @@ class PageGrid:
     full_rows: list[tuple[float, float]]
     words: list[Word]
     segments: list[Segment]
+    kind: str = "ruled"  # ruled | shaded | rules (horizontal only) | whitespace
 
     @property
     def ncols(self) -> int:
