@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable
 from extract import __version__
 from extract.classify import classify_text
 from extract.docmodel.model import DocModel, build_model
-from extract.document import read_document
+from extract.document import Document, read_document
+from extract.layout import group_lines
 from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
@@ -26,6 +27,7 @@ from extract.outputs import atomic_write_text, dumps, write_referential
 from extract.pdf_reading import Limits, sha256_file
 from extract.schema import Referential, Source
 from extract.scorecard import score_outputs
+from extract.text import hyphenates, printed_vocabulary, vocabulary
 
 EXTRACTOR_VERSION = __version__
 
@@ -49,9 +51,12 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
     parser = _family_parsers().get(cls.kind)
     failure: str | None = None
     result: FamilyResult | None = None
+    vocab = vocabulary(w.text for p in doc.pages for w in p.content_words())
+    typeset = hyphenates(_line_end_breaks(doc), vocab)
     if parser is not None:
         try:
-            result = parser(model)
+            with printed_vocabulary(vocab, typeset):
+                result = parser(model)
         except Exception as e:  # a parser bug must not lose the document: fall back, and say so
             failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}"
             failure_trace = traceback.format_exc(limit=3)
@@ -73,6 +78,20 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
         for n in ref.nodes:
             n.prov.page_labels = [doc.labels.get(p, "") for p in n.prov.pages]
     return ref
+
+
+def _line_end_breaks(doc: Document) -> list[tuple[str, str]]:
+    """Lines ending with a hyphen after a letter, each with the line under it in its column."""
+    out = []
+    for p in doc.pages:
+        lines = group_lines(p.content_words(), p.number, split_gap=1.5)
+        for k, ln in enumerate(lines):
+            t = ln.text
+            if len(t) >= 2 and t.endswith("-") and t[-2].isalpha():
+                below = [x for x in lines[k + 1:] if x.top > ln.top and abs(x.x0 - ln.x0) < 20]
+                if below:
+                    out.append((t, below[0].text))
+    return out
 
 
 @dataclass

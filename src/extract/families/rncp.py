@@ -520,34 +520,35 @@ def certification(model: DocModel) -> Certification:
     lines = model.content_lines(first)
     heads = [ln for ln in lines if ln.bold and ln.size >= 11] or lines[:3]
     joined = join_wrapped([ln.text for ln in heads[:4]])
+    # The title line itself: the first heading and the lines set like it right under it.
+    run = heads[:1]
+    for ln in heads[1:]:
+        if abs(ln.size - run[-1].size) > 0.5 or ln.top - run[-1].bottom > ln.size:
+            break
+        run.append(ln)
+    title_line = join_wrapped([ln.text for ln in run])
     title = level = certifier = None
     m = re.search(r"Titre de (.+?)\s+[–—-]\s+(niveau\s+\d+)\s+[–—-]\s+(.+)$", joined, re.I)
     if m:
         title, level, certifier = m.group(1).strip(), m.group(2), m.group(3).strip()
     if title is None:
         text = " ".join(ln.text for ln in lines[:40])
-        for pat in (
-            r"Certification\s+«\s*(.+?)\s*»",
-            r"R[ÉE]F[ÉE]RENTIELS?\s+(?:DE\s+(?:LA\s+)?CERTIFICATION\s+)?(.+?)$",
-            r"La certification\s+(.+?)\s+est compos[ée]e",
-        ):
-            src = joined if pat.startswith("R") else text
-            m = re.search(pat, src, re.I if not pat.startswith("R") else 0)
-            if m:
-                title = clean_line(m.group(1))
-                break
+        m = (re.search(r"Certification\s+«\s*(.+?)\s*»", text, re.I)
+             or re.search(r"R[ÉE]F[ÉE]RENTIELS?\s+(?:DE\s+(?:LA\s+)?CERTIFICATION\s+)?(.+?)$", title_line)
+             or re.search(r"La certification\s+(.+?)\s+est compos[ée]e", text, re.I))
+        if m:
+            title = clean_line(m.group(1))
     if title is None:
-        title = _cover_title(lines)
+        title = _cover_title(lines, _body_size(model))
     return Certification(title=title, level=level, certifier=certifier)
 
 
-def _cover_title(lines: list[Line]) -> str | None:
+def _cover_title(lines: list[Line], body: float) -> str | None:
     """The title line of the first page: its largest text, family words ("Référentiel de
     compétences", "Titre de") left out."""
     if not lines:
         return None
     big = max(ln.size for ln in lines)
-    body = sorted(ln.size for ln in lines)[len(lines) // 2]
     if big < body + 1.5:
         return None
     top = [ln for ln in lines if ln.size >= big - 0.5][:3]
