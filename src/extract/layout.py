@@ -59,7 +59,7 @@ class Line:
         out = ""
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.15 * w.size):
+            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.14 * w.size):
                 out += " "
             out += w.text
             prev = w
@@ -134,6 +134,9 @@ class Box:
     x1: float
     bottom: float
     filled: bool
+    # The vertices of a straight-sided shape in drawing order (arrows, chevrons, notched panels);
+    # empty for a plain rectangle or a curved shape. docmodel.shapes reads them.
+    outline: tuple[tuple[float, float], ...] = ()
 
     def contains(self, x: float, y: float) -> bool:
         return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
@@ -358,7 +361,9 @@ def panel_boxes(page: object) -> list[Box]:
             continue
         if not (r.get("fill") or r.get("stroke")):
             continue
-        out.add(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), bool(r.get("fill"))))
+        pts = tuple((round(float(px), 1), round(float(py), 1)) for px, py in r.get("pts") or ())
+        out.add(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), bool(r.get("fill")),
+                    pts if r.get("object_type") == "curve" and len(pts) >= 3 else ()))
     return sorted(out, key=lambda b: (b.top, b.x0))
 
 

@@ -18,7 +18,7 @@ import pypdfium2.raw as c
 from extract.errors import InputError, LimitExceeded
 from extract.layout import THIN, Box, PageLayout, Segment, Stroke, Word, text_upright
 
-X_TOLERANCE = 1.5
+X_TOLERANCE = 1.4
 Y_TOLERANCE = 2.5
 
 
@@ -63,19 +63,39 @@ def _handle(obj: object) -> int:
     return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
-def _objects(page: pdfium.PdfPage) -> list[tuple[int, object, int]]:
-    """(paint order, raw object, type) of every page object, forms expanded in place."""
-    out: list[tuple[int, object, int]] = []
+Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in PDF
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-    def walk(get_count, get_obj, parent) -> None:  # noqa: ANN001
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix of `inner` (object space to form space) followed by `outer` (form to page)."""
+    a, b, c_, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c_ * A + d * C, c_ * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(obj: object, outer: Matrix) -> Matrix:
+    m = c.FS_MATRIX()
+    c.FPDFPageObj_GetMatrix(obj, m)
+    return _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+
+
+def _objects(page: pdfium.PdfPage) -> list[tuple[int, object, int, Matrix]]:
+    """(paint order, raw object, type, matrix to page space) of every page object, forms expanded
+    in place. An object inside a form XObject has its matrix relative to the form: the form's own
+    matrix (a browser's print may wrap a whole page in a flipped form) is composed in."""
+    out: list[tuple[int, object, int, Matrix]] = []
+
+    def walk(get_count, get_obj, parent, outer: Matrix) -> None:  # noqa: ANN001
         for i in range(get_count(parent)):
             obj = get_obj(parent, i)
             kind = c.FPDFPageObj_GetType(obj)
-            out.append((len(out), obj, kind))
+            matrix = _matrix(obj, outer)
+            out.append((len(out), obj, kind, matrix))
             if kind == c.FPDF_PAGEOBJ_FORM:
-                walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj)
+                walk(c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, obj, matrix)
 
-    walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw)
+    walk(c.FPDFPage_CountObjects, c.FPDFPage_GetObject, page.raw, IDENTITY)
     return out
 
 
@@ -97,26 +117,26 @@ class _Style:
     rotation: int = 0
 
 
-def _style(obj: object) -> _Style:
-    """Font, size scale, fill colour and orientation of one text object (shared by its chars)."""
+def _style(obj: object, matrix: Matrix) -> _Style:
+    """Font, size scale, fill colour and orientation of one text object (shared by its chars);
+    `matrix` maps the object's space to the page."""
     font = c.FPDFTextObj_GetFont(obj)
     size = ctypes.create_string_buffer(256)
     n = c.FPDFFont_GetBaseFontName(font, size, 256) if font else 0
     name = size.raw[: max(0, n - 1)].decode("latin-1", "replace").split("+")[-1] if n else ""
-    m = c.FS_MATRIX()
-    c.FPDFPageObj_GetMatrix(obj, m)
+    ma, mb, mc, md = matrix[:4]
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
-    upright = text_upright(m.a, m.b, m.c, m.d)
+    upright = text_upright(ma, mb, mc, md)
     # The glyph's height runs along the matrix's second axis (c, d): for rotated or condensed
     # text the first axis (a, b) carries the advance, not the size.
     # Rotated text runs along the matrix's first axis: downwards (b < 0, y up) reads top to bottom.
     # Said by the matrix, a one-glyph word ("à" in a rotated header) has its direction too.
-    rotation = 0 if upright else (-90 if m.b > 1e-3 * (abs(m.a) + abs(m.b)) else 90)
-    return _Style(name, math.hypot(m.c, m.d) or 1.0, _rgb(r.value, g.value, b.value), upright, rotation)
+    rotation = 0 if upright else (-90 if mb > 1e-3 * (abs(ma) + abs(mb)) else 90)
+    return _Style(name, math.hypot(mc, md) or 1.0, _rgb(r.value, g.value, b.value), upright, rotation)
 
 
-def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object]]) -> list[_Char]:
+def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object, Matrix]]) -> list[_Char]:
     tp = page.get_textpage()
     raw = tp.raw
     n = tp.count_chars()
@@ -134,7 +154,8 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
         style = styles.get(address)
         if style is None:
             order_obj = objects.get(address)
-            style = styles[address] = _style(order_obj[1]) if order_obj else _Style("", 1.0, (0.0, 0.0, 0.0), True)
+            style = styles[address] = (_style(order_obj[1], order_obj[2]) if order_obj
+                                       else _Style("", 1.0, (0.0, 0.0, 0.0), True))
         loose_box(raw, k, rect)
         # The font size is set in the text matrix as often as in the font operator.
         size = float(font_size(raw, k)) * style.scale
@@ -150,8 +171,8 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
     return out
 
 
-def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]],
-                                                       list[Stroke]]:
+def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[
+        list[Segment], list[Box], list[tuple[float, float, float, float]], list[Stroke]]:
     """Rulings, boxes, opaque fills and diagonal strokes of one path object, in page coordinates
     (top-down)."""
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
@@ -159,15 +180,14 @@ def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], l
     filled, stroked = fillmode.value != 0, bool(stroke.value)
     if not (filled or stroked):
         return [], [], [], []
-    m = c.FS_MATRIX()
-    c.FPDFPageObj_GetMatrix(obj, m)
+    ma, mb, mc, md, me, mf = matrix
     subpaths: list[list[tuple[float, float, bool]]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     for i in range(c.FPDFPath_CountSegments(obj)):
         seg = c.FPDFPath_GetPathSegment(obj, i)
         c.FPDFPathSegment_GetPoint(seg, x, y)
-        px = m.a * x.value + m.c * y.value + m.e
-        py = height - (m.b * x.value + m.d * y.value + m.f)
+        px = ma * x.value + mc * y.value + me
+        py = height - (mb * x.value + md * y.value + mf)
         kind = c.FPDFPathSegment_GetType(seg)
         if kind == c.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([])
@@ -200,7 +220,8 @@ def _path_parts(obj: object, height: float) -> tuple[list[Segment], list[Box], l
                 else:
                     diagonals.append(Stroke(ax, ay, bx, by))
         if w >= 20 and h >= 12:
-            boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled))
+            outline = () if curved or axis_box else tuple((round(px, 1), round(py, 1)) for px, py, _ in pts)
+            boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled, outline))
         if filled:
             fills.append((x0, top, x1, bottom))
     return segments, boxes, fills, diagonals
@@ -270,15 +291,15 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
         width, height = page.get_size()
         rotation = page.get_rotation()
         objects = _objects(page)
-        by_address = {_handle(obj): (order, obj) for order, obj, _ in objects}
+        by_address = {_handle(obj): (order, obj, matrix) for order, obj, _, matrix in objects}
         segments: list[Segment] = []
         boxes: set[Box] = set()
         fills: list[tuple[int, float, float, float, float, tuple[float, float, float]]] = []
         strokes: list[Stroke] = []
-        for order, obj, kind in objects:
+        for order, obj, kind, matrix in objects:
             if kind != c.FPDF_PAGEOBJ_PATH:
                 continue
-            segs, bxs, fls, diagonals = _path_parts(obj, height)
+            segs, bxs, fls, diagonals = _path_parts(obj, height, matrix)
             segments += segs
             strokes += diagonals
             boxes.update(b for b in bxs if not (b.x1 - b.x0 > 0.95 * width and b.bottom - b.top > 0.95 * height))
@@ -330,7 +351,8 @@ def _displayed(layout: PageLayout, rotation: int) -> PageLayout:
     size = (h, w) if turn in (90, 270) else (w, h)
     return PageLayout(number=layout.number, width=size[0], height=size[1], words=words,
                       segments=[Segment(*rect(s.x0, s.top, s.x1, s.bottom)) for s in layout.segments],
-                      boxes=sorted((Box(*(round(v, 1) for v in rect(b.x0, b.top, b.x1, b.bottom)), b.filled)
+                      boxes=sorted((Box(*(round(v, 1) for v in rect(b.x0, b.top, b.x1, b.bottom)), b.filled,
+                                        tuple(tuple(round(v, 1) for v in point(x, y)) for x, y in b.outline))
                                     for b in layout.boxes), key=lambda b: (b.top, b.x0)),
                       strokes=[Stroke(*point(s.x0, s.y0), *point(s.x1, s.y1)) for s in layout.strokes])
 

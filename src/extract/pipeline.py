@@ -22,10 +22,12 @@ from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
 from extract.guard import run_guarded
-from extract.links import exact_matches
-from extract.outputs import atomic_write_text, dumps, write_referential
+from extract.levels import eqf_level
+from extract.links import FICHE_CHECK_CODES, exact_matches, fiche_checks
+from extract.outputs import atomic_write_text, dumps, referential_json, write_referential
 from extract.pdf_reading import Limits, sha256_file
-from extract.schema import Referential, Source
+from extract.records import RecordBuilder
+from extract.schema import Certification, Referential, Source
 from extract.scorecard import score_outputs
 from extract.text import hyphenates, printed_vocabulary, vocabulary
 
@@ -33,10 +35,11 @@ EXTRACTOR_VERSION = __version__
 
 
 def _family_parsers() -> dict[str, Callable[[DocModel], FamilyResult]]:
-    from extract.families import but, re_eval, reac, rncp
+    from extract.families import but, fiche, re_eval, reac, rncp
 
     return {
         "rncp_referentiel": rncp.extract,
+        "rncp_fiche": fiche.extract,
         "reac": reac.extract,
         "re": re_eval.extract,
         "but_referentiel": but.extract,
@@ -65,6 +68,7 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
         if failure:
             result.builder.error("parser_failed", failure + "\n" + failure_trace)
     b = result.builder
+    _set_level_eqf(result.certification, b)
     b.info("classified", f"family {cls.kind} (confidence {cls.confidence}; scores {cls.scores})")
     for p in doc.pages:
         if not p.content_words() and p.words:
@@ -92,6 +96,14 @@ def _line_end_breaks(doc: Document) -> list[tuple[str, str]]:
                 if below:
                     out.append((t, below[0].text))
     return out
+
+
+def _set_level_eqf(cert: Certification, b: RecordBuilder) -> None:
+    """Every family's printed level, as the EQF level it means (levels of all families compare)."""
+    if cert.level_eqf is None:
+        cert.level_eqf = eqf_level(cert.level)
+    if cert.level and cert.level_eqf is None:
+        b.warn("level_not_mapped", f"printed level {cert.level!r} has no EQF equivalent: level_eqf left null")
 
 
 @dataclass
@@ -236,11 +248,12 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
                review: bool = False) -> RunReport:
     """Write report.json, errors.json, links.json, scorecard.json (and review pages) for a batch."""
     report = RunReport(documents=list(results))
+    written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
+    rechecked = check_against_fiches(written)
     if review:
-        write_reviews(report.documents, golden_dir)
+        write_reviews(report.documents, golden_dir, rewritten=rechecked)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
-    written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
     outputs = [doc for _, doc in written]
     atomic_write_text(out_dir / "links.json", dumps({"relations": exact_matches(outputs)}))
     write_version_diffs(outputs, out_dir / "versions",
@@ -256,6 +269,23 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     }
     atomic_write_text(out_dir / "report.json", dumps(summary))
     return report
+
+
+def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
+    """A référentiel checked against the fiche of its certification in the same run: the
+    disagreements become diagnostics of the référentiel's output. They are recomputed for every
+    référentiel of the run (none when no fiche is there) and the output rewritten only when they
+    changed, so an unchanged re-run leaves every byte as it was. Returns the outputs rewritten."""
+    rewritten: set[str] = set()
+    checks = fiche_checks([doc for _, doc in written])[1]
+    for i, found in checks.items():
+        d, doc = written[i]
+        diagnostics = [x for x in doc.get("diagnostics", []) if x.get("code") not in FICHE_CHECK_CODES] + found
+        if diagnostics != doc.get("diagnostics"):
+            doc["diagnostics"] = diagnostics
+            atomic_write_text(Path(d.output), referential_json(Referential.model_validate(doc)))
+            rewritten.add(str(d.output))
+    return rewritten
 
 
 def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: set[str] | None = None) -> list[Path]:
@@ -283,15 +313,17 @@ def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: se
     return written
 
 
-def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> None:
-    """One <stem>.review.html per extracted document, beside its JSON."""
+def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None,
+                  rewritten: set[str] | None = None) -> None:
+    """One <stem>.review.html per extracted document, beside its JSON (again for an unchanged
+    document whose output the run `rewritten`)."""
     from extract.review import write_review
 
     for d in documents:
         if not d.output:
             continue
         out = Path(d.output)
-        if d.status == "unchanged" and out.with_suffix(".review.html").is_file():
+        if d.status == "unchanged" and out.with_suffix(".review.html").is_file() and str(out) not in (rewritten or set()):
             continue
         ref = Referential.model_validate_json(out.read_text(encoding="utf-8"))
         gpath = golden_dir / f"{d.doc}.json" if golden_dir else None

@@ -21,7 +21,7 @@ SCHEMA_VERSION = "1"
 # Fixed namespace: ids are uuid5(namespace, node_key), so re-runs give identical ids.
 PROJECT_NAMESPACE = uuid.UUID("6f1d3c6e-8a4b-5d7e-9c1f-2b3a4d5e6f70")
 
-DocKind = Literal["rncp_referentiel", "reac", "re", "but_referentiel", "unknown"]
+DocKind = Literal["rncp_referentiel", "rncp_fiche", "reac", "re", "but_referentiel", "unknown"]
 NodeType = Literal[
     "block",
     "activity_type",
@@ -227,7 +227,10 @@ class Source(_Model):
 class Certification(_Model):
     title: str | None = None
     codes: list[Code] = Field(default_factory=list)
-    level: str | None = None
+    level: str | None = None  # as printed
+    # The European (EQF) level 1..8 the printed level means, whichever French nomenclature it is
+    # printed in (1969 "Niveau III" = 5; 2019 "Niveau 5" = 5): levels of all families compare.
+    level_eqf: int | None = Field(default=None, ge=1, le=8)
     certifier: str | None = None
     # Keys vary by family (validation/update; RE: arrete/jo/effet/update): kept open.
     dates: dict[str, date | None] = Field(default_factory=lambda: {"validation": None, "update": None})

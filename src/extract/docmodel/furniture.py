@@ -37,6 +37,28 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
+def _places(line: Line) -> tuple[tuple, tuple]:
+    """Where and how a margin line is set: its height, type size and style, and its left edge or
+    its right edge (a right-aligned footer keeps only that one)."""
+    style = (round(line.top), round(line.size, 1), line.bold, line.italic)
+    return (("left", round(line.x0), *style), ("right", round(line.x1), *style))
+
+
+def _apart(line: Line, page: PageLayout) -> bool:
+    """Is a margin line set apart: no word but furniture within two lines' height above or
+    below it (the last line of a block continued from page to page is not)?"""
+    own = {id(w) for w in line.words}
+    top, bottom = line.top, line.bottom
+    gap = 2.0 * line.size
+    for i, w in enumerate(page.words):
+        wt, wb = w.top, w.bottom
+        if wb <= top - gap or wt >= bottom + gap or (wb > top and wt < bottom):
+            continue  # far from the line, or on its baseline (a page number beside a header)
+        if id(w) not in own and i not in page.furniture:
+            return False
+    return True
+
+
 def _isolated(page: PageLayout, idxs: list[int]) -> bool:
     """A page number stands apart: no other word touches it on its line (a footnote call set
     as a superscript beside a word is text, not a page number)."""
@@ -113,17 +135,28 @@ def detect_furniture(pages: list[PageLayout]) -> None:
     index = [{id(w): i for i, w in enumerate(p.words)} for p in pages]
 
     # Lines of the margin band whose shape repeats on many pages.
-    per_page: list[list[tuple[str, list[int]]]] = []
+    per_page: list[list[tuple[str, tuple[tuple, tuple], Line, list[int]]]] = []
     counts: Counter[str] = Counter()
+    places: Counter[tuple] = Counter()
     for p, idx in zip(pages, index):
-        entries = [(_shape(ln.text), [idx[id(w)] for w in ln.words]) for ln in _margin_lines(p, p.height * BAND)]
+        entries = [(_shape(ln.text), _places(ln), ln, [idx[id(w)] for w in ln.words])
+                   for ln in _margin_lines(p, p.height * BAND)]
         per_page.append(entries)
-        counts.update({s for s, _ in entries})
+        counts.update({s for s, _, _, _ in entries})
+        places.update({pl for _, pls, _, _ in entries for pl in pls})
     shapes = {s for s, k in counts.items() if k >= threshold}
     for p, entries in zip(pages, per_page):
-        for shape, idxs in entries:
+        for shape, _, _, idxs in entries:
             if shape in shapes or (_PAGE_NUMBER.match(shape.replace("#", "1")) and _isolated(p, idxs)):
                 p.furniture.update(idxs)
+    for p, entries in zip(pages, per_page):
+        # A running header or footer whose wording follows the section ("… • Les compétences",
+        # "… (Parcours B)") keeps its place and type: set apart from the page's content, at the
+        # same height and edge on most pages.
+        running = [idxs for _, pls, ln, idxs in entries
+                   if any(places[pl] >= threshold for pl in pls) and _apart(ln, p)]
+        for idxs in running:
+            p.furniture.update(idxs)
 
     # Ruled blocks of the margin, measured on the sheet's long side, as wholes.
     blocks: list[list[tuple[tuple[float, float, float, float], list[int], tuple[str, ...]]]] = []

@@ -160,14 +160,12 @@ def page_grids(page: PageLayout, min_cols: int = 2) -> list[PageGrid]:
     """Every table of a page, top to bottom: ruled grids first, then the unruled kinds on what is
     left of the page."""
     ruled = [g for g in find_grids(page, min_cols=min_cols)]
-    content = page.content_words()
+    # Inside a table, text repeated from page to page is the table's (a criterion printed on
+    # two pages), not furniture; a repeated header row is told apart by the table itself.
     for g in ruled:
-        g.words = [w for w in content if not _outside(g, w)]
+        g.words = [w for w in page.words if not _outside(g, w)]
     rest = [w for w in page.words if not any(not _outside(g, w) for g in ruled)]
     found = ruled + unruled_grids(page, rest, min_columns=max(3, min_cols))
-    furniture = {id(page.words[i]) for i in page.furniture}
-    for g in found[len(ruled):]:
-        g.words = [w for w in g.words if id(w) not in furniture]
     for g in found:
         # Header words are looked up by position, furniture included (a header repeated on
         # every page is furniture, and still names the columns).
@@ -239,6 +237,9 @@ def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fr
         header_bottom, top = band, band
     if header_bottom is not None:
         return Fragment(grid, header_bottom, texts, lines)
+    repeated = _repeated_header_text(grid, words, known_header)
+    if repeated is not None:
+        return repeated
     # A header set above the table's first ruling or fill (no rule under it): the lines right
     # above it that each stay inside one column.
     above = sorted(group_lines([w for w in words if grid.top - 40 <= w.yc < grid.top - 1], grid.page, split_gap=1.0),
@@ -258,6 +259,33 @@ def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fr
         if repeated or (sum(1 for t in texts if t) >= max(2, grid.ncols - 1) and _headerish(texts, kept, grid.bounds)):
             return Fragment(grid, grid.top, texts, kept)
     return Fragment(grid, grid.top, [""] * grid.ncols, [])
+
+
+def _repeated_header_text(grid: PageGrid, words: Sequence[Word], known: Sequence[str] | None) -> Fragment | None:
+    """A header repeated at the top of a continuation page with no ruling under it: each
+    column's first lines read the header's words; the header ends under them."""
+    if not known or not any(known):
+        return None
+    bottom = grid.top
+    lines_all: list[Line] = []
+    for c in range(grid.ncols):
+        want = fold(known[c])
+        if not want:
+            continue
+        ws = [w for w in words if grid.bounds[c] <= w.xc < grid.bounds[c + 1] and grid.top - 1 <= w.yc <= grid.bottom]
+        got: list[Line] = []
+        for ln in group_lines(ws, grid.page):
+            got.append(ln)
+            text = fold(" ".join(x.text for x in got))
+            if text == want:
+                break
+            if not want.startswith(text):
+                return None
+        else:
+            return None
+        lines_all += got
+        bottom = max(bottom, max(ln.bottom for ln in got))
+    return Fragment(grid, bottom + 1.0, list(known), lines_all)
 
 
 # ---------------------------------------------------------------- joining pages

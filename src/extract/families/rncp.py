@@ -517,12 +517,13 @@ _TITLE_PREFIX = re.compile(
 
 def certification(model: DocModel) -> Certification:
     first = next((p for p in model.pages if p.content_words()), model.pages[0])
-    lines = model.content_lines(first)
-    heads = [ln for ln in lines if ln.bold and ln.size >= 11] or lines[:3]
+    lines = model.lines_outside_tables(first)
+    real = [ln for ln in lines if ln.bold and ln.size >= 11]
+    heads = real or lines[:3]
     joined = join_wrapped([ln.text for ln in heads[:4]])
     # The title line itself: the first heading and the lines set like it right under it.
-    run = heads[:1]
-    for ln in heads[1:]:
+    run = real[:1]
+    for ln in real[1:]:
         if abs(ln.size - run[-1].size) > 0.5 or ln.top - run[-1].bottom > ln.size:
             break
         run.append(ln)
