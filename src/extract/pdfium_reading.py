@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as c
 
 from extract.errors import InputError, LimitExceeded
-from extract.layout import THIN, Box, PageLayout, Segment, Word
+from extract.layout import THIN, Box, PageLayout, Segment, Stroke, Word, text_upright
 
 X_TOLERANCE = 1.4
 Y_TOLERANCE = 2.5
@@ -34,6 +34,7 @@ class _Char:
     upright: bool
     rgb: tuple[float, float, float]
     order: int
+    rotation: int = 0  # rotated text: 90 reads top to bottom, -90 bottom to top
 
 
 def open_document(path: Path, max_pages: int) -> pdfium.PdfDocument:
@@ -113,6 +114,7 @@ class _Style:
     scale: float  # vertical scale of the text object's matrix
     rgb: tuple[float, float, float]
     upright: bool
+    rotation: int = 0
 
 
 def _style(obj: object, matrix: Matrix) -> _Style:
@@ -125,8 +127,13 @@ def _style(obj: object, matrix: Matrix) -> _Style:
     ma, mb, mc, md = matrix[:4]
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     c.FPDFPageObj_GetFillColor(obj, r, g, b, a)
-    upright = abs(mb) < 1e-3 * (abs(ma) + 1e-9) and abs(mc) < 1e-3 * (abs(md) + 1e-9) and ma > 0 and md > 0
-    return _Style(name, math.hypot(mb, md) or 1.0, _rgb(r.value, g.value, b.value), upright)
+    upright = text_upright(ma, mb, mc, md)
+    # The glyph's height runs along the matrix's second axis (c, d): for rotated or condensed
+    # text the first axis (a, b) carries the advance, not the size.
+    # Rotated text runs along the matrix's first axis: downwards (b < 0, y up) reads top to bottom.
+    # Said by the matrix, a one-glyph word ("à" in a rotated header) has its direction too.
+    rotation = 0 if upright else (-90 if mb > 1e-3 * (abs(ma) + abs(mb)) else 90)
+    return _Style(name, math.hypot(mc, md) or 1.0, _rgb(r.value, g.value, b.value), upright, rotation)
 
 
 def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, object, Matrix]]) -> list[_Char]:
@@ -158,18 +165,21 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
         else:
             top = height - rect.top
         order = objects[address][0] if address in objects else 0
-        out.append(_Char(text, rect.left, top, rect.right, bottom, style.font, size, style.upright, style.rgb, order))
+        out.append(_Char(text, rect.left, top, rect.right, bottom, style.font, size, style.upright, style.rgb, order,
+                         style.rotation))
     tp.close()
     return out
 
 
-def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[list[Segment], list[Box], list[tuple[float, float, float, float]]]:
-    """Rulings, boxes and opaque fills of one path object, in page coordinates (top-down)."""
+def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[
+        list[Segment], list[Box], list[tuple[float, float, float, float]], list[Stroke]]:
+    """Rulings, boxes, opaque fills and diagonal strokes of one path object, in page coordinates
+    (top-down)."""
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
     filled, stroked = fillmode.value != 0, bool(stroke.value)
     if not (filled or stroked):
-        return [], [], []
+        return [], [], [], []
     ma, mb, mc, md, me, mf = matrix
     subpaths: list[list[tuple[float, float, bool]]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -185,6 +195,7 @@ def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[list[Segmen
     segments: list[Segment] = []
     boxes: list[Box] = []
     fills: list[tuple[float, float, float, float]] = []
+    diagonals: list[Stroke] = []
     for pts in subpaths:
         if not pts:
             continue
@@ -195,22 +206,25 @@ def _path_parts(obj: object, height: float, matrix: Matrix) -> tuple[list[Segmen
         if w <= THIN or h <= THIN:
             segments.append(Segment(x0, top, x1, bottom))
             continue
-        axis_box = not curved and all(abs(px - x0) < 0.5 or abs(px - x1) < 0.5 for px in xs) and all(
+        # A rectangle has four corners: a lone diagonal also has its ends on its bbox's sides.
+        axis_box = not curved and len(pts) >= 4 and all(abs(px - x0) < 0.5 or abs(px - x1) < 0.5 for px in xs) and all(
             abs(py - top) < 0.5 or abs(py - bottom) < 0.5 for py in ys)
         if axis_box and stroked:
             segments += [Segment(x0, top, x1, top), Segment(x0, bottom, x1, bottom),
                          Segment(x0, top, x0, bottom), Segment(x1, top, x1, bottom)]
         elif not axis_box and not curved and stroked and not filled:
-            # An open polyline: its straight pieces are rulings.
+            # An open polyline: its straight pieces are rulings, or diagonals (ticks, crosses).
             for (ax, ay, _), (bx, by, _) in zip(pts, pts[1:]):
                 if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
                     segments.append(Segment(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+                else:
+                    diagonals.append(Stroke(ax, ay, bx, by))
         if w >= 20 and h >= 12:
             outline = () if curved or axis_box else tuple((round(px, 1), round(py, 1)) for px, py, _ in pts)
             boxes.append(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), filled, outline))
         if filled:
             fills.append((x0, top, x1, bottom))
-    return segments, boxes, fills
+    return segments, boxes, fills, diagonals
 
 
 def _fill_rgb(obj: object) -> tuple[float, float, float]:
@@ -261,7 +275,7 @@ def _flush(chars: list[_Char], words: list[Word], space_before: bool) -> None:
     if chars:
         rotation = 0
         if not chars[0].upright:
-            rotation = 90 if len(chars) < 2 or chars[-1].top >= chars[0].top else -90
+            rotation = chars[0].rotation or (90 if len(chars) < 2 or chars[-1].top >= chars[0].top else -90)
         words.append(Word("".join(ch.text for ch in chars), min(ch.x0 for ch in chars), min(ch.top for ch in chars),
                           max(ch.x1 for ch in chars), max(ch.bottom for ch in chars), chars[0].font,
                           chars[0].size, chars[0].upright, space_before, rotation))
@@ -275,16 +289,19 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
     page = pdf[index]
     try:
         width, height = page.get_size()
+        rotation = page.get_rotation()
         objects = _objects(page)
         by_address = {_handle(obj): (order, obj, matrix) for order, obj, _, matrix in objects}
         segments: list[Segment] = []
         boxes: set[Box] = set()
         fills: list[tuple[int, float, float, float, float, tuple[float, float, float]]] = []
+        strokes: list[Stroke] = []
         for order, obj, kind, matrix in objects:
             if kind != c.FPDF_PAGEOBJ_PATH:
                 continue
-            segs, bxs, fls = _path_parts(obj, height, matrix)
+            segs, bxs, fls, diagonals = _path_parts(obj, height, matrix)
             segments += segs
+            strokes += diagonals
             boxes.update(b for b in bxs if not (b.x1 - b.x0 > 0.95 * width and b.bottom - b.top > 0.95 * height))
             rgb = _fill_rgb(obj)
             fills += [(order, *f, rgb) for f in fls]
@@ -293,8 +310,51 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
         page.close()
     # Spaces only separate words: their colour says nothing about visibility.
     visible = [ch for ch in chars if ch.text.isspace() or _visible(ch, fills)]
-    return PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
-                      segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)))
+    return _displayed(PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
+                                 segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)),
+                                 strokes=strokes), rotation)
+
+
+# Reading direction of a word, in degrees counter-clockwise: upright text runs at 0, text read
+# bottom to top (rotation -90) at 90, top to bottom (rotation 90) at -90.
+_DIRECTION = {-90: 90, 90: -90}
+_FLAGS = {0: (True, 0), 90: (False, -90), 270: (False, 90)}  # direction -> (upright, rotation)
+
+
+def _displayed(layout: PageLayout, rotation: int) -> PageLayout:
+    """The page as a viewer shows it. PDFium reports a page turned by /Rotate in its unturned
+    space: a landscape page made by turning a portrait one reads as all-rotated text at the wrong
+    edges. Turned, its text is upright and its margins are where the reader sees them."""
+    if rotation % 360 == 0:
+        return layout
+    w, h = layout.width, layout.height
+    turn = rotation % 360
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        # Top-down coordinates, the page turned clockwise by `turn` degrees.
+        if turn == 90:
+            return h - y, x
+        if turn == 180:
+            return w - x, h - y
+        return y, w - x
+
+    def rect(x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = point(x0, top), point(x1, bottom)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    words = []
+    for wd in layout.words:
+        x0, top, x1, bottom = rect(wd.x0, wd.top, wd.x1, wd.bottom)
+        direction = 0 if wd.upright else _DIRECTION.get(wd.rotation)
+        upright, rot = (False, 0) if direction is None else _FLAGS.get((direction - turn) % 360, (False, 0))
+        words.append(Word(wd.text, x0, top, x1, bottom, wd.font, wd.size, upright, wd.space_before, rot))
+    size = (h, w) if turn in (90, 270) else (w, h)
+    return PageLayout(number=layout.number, width=size[0], height=size[1], words=words,
+                      segments=[Segment(*rect(s.x0, s.top, s.x1, s.bottom)) for s in layout.segments],
+                      boxes=sorted((Box(*(round(v, 1) for v in rect(b.x0, b.top, b.x1, b.bottom)), b.filled,
+                                        tuple(tuple(round(v, 1) for v in point(x, y)) for x, y in b.outline))
+                                    for b in layout.boxes), key=lambda b: (b.top, b.x0)),
+                      strokes=[Stroke(*point(s.x0, s.y0), *point(s.x1, s.y1)) for s in layout.strokes])
 
 
 def _visible(ch: _Char, fills: list) -> bool:
