@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from extract.document import Document
 from extract.docmodel.buttons import button_lines
-from extract.docmodel.grid import find_grids
+from extract.docmodel.model import DocModel
 from extract.docmodel.keyvalue import label_value_rows
 from extract.docmodel.structure import Entry, parse_entries
 from extract.families import FamilyResult
@@ -65,13 +65,11 @@ class Table:
         return ln.page == self.page and self.x0 <= (ln.x0 + ln.x1) / 2 <= self.x1 and self.top <= (ln.top + ln.bottom) / 2 <= self.bottom
 
 
-def read_tables(page: PageLayout) -> list[Table]:
-    """The ruled tables of a page as rows of cells, top to bottom.
-
-    The only place this family reads table geometry (the ruled-grid reader for now): switch it to
-    the document model's table reader when that lands; the rest works on these rows of cells."""
+def read_tables(doc: DocModel, page: PageLayout) -> list[Table]:
+    """The tables the document model found on a page, as rows of cells, top to bottom."""
     out = []
-    for g in find_grids(page, min_cols=2):
+    grids = sorted((f.grid for t in doc.tables for f in t.fragments if f.page == page.number), key=lambda g: g.top)
+    for g in grids:
         cells = [Cell(g.page, c.col, c.top, c.bottom, c.lines) for col in range(g.ncols) for c in g.cells(col, g.top)]
         rows: list[list[Cell]] = []
         for c in sorted(cells, key=lambda c: (c.top, c.col)):
@@ -130,7 +128,7 @@ def page_stream(doc: Document) -> tuple[list[Part], list[Line], float]:
     flows: list[tuple[PageLayout, list[Line], list[Table]]] = []
     buttons: list[Line] = []
     for page in doc.pages:
-        tables = read_tables(page)
+        tables = read_tables(doc, page)
         # Text beside text (a label column beside its values) is split at gaps of 1.5 em: the
         # fiche's prose is set ragged-right, never stretched that wide.
         lines = [ln for ln in doc.content_lines(page, split_gap=1.5) if not any(t.holds(ln) for t in tables)]

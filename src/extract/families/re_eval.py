@@ -19,7 +19,7 @@ from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.families.reac import fold, footer_table
-from extract.docmodel.grid import CellPart, PageGrid, find_grid
+from extract.docmodel.grid import CellPart, PageGrid
 from extract.docmodel.marks import CheckBox, check_boxes
 from extract.layout import Line, PageLayout, rotated_text
 from extract.records import RecordBuilder
@@ -165,6 +165,12 @@ def certification(doc: Document, footer: dict[str, str]) -> Certification:
     )
 
 
+def _main_grid(doc: Document, page: int) -> PageGrid | None:
+    """The page's largest table fragment in the document model (3.1 and 3.2 fill their pages)."""
+    grids = [f.grid for t in doc.tables for f in t.fragments if f.page == page]  # type: ignore[attr-defined]
+    return max(grids, key=lambda g: (g.bottom - g.top) * (g.bounds[-1] - g.bounds[0]), default=None)
+
+
 def extract(doc: Document) -> FamilyResult:
     footer = footer_table(doc)
     cert = certification(doc, footer)
@@ -182,7 +188,7 @@ def extract(doc: Document) -> FamilyResult:
     trailing: dict[str, str] = {}
     tables = []
     for page in doc.pages:
-        grid = find_grid(page)
+        grid = _main_grid(doc, page.number)
         if grid is None:
             continue
         head = _header(grid)
