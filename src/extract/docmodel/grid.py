@@ -59,6 +59,7 @@ class PageGrid:
     words: list[Word]
     segments: list[Segment]
     kind: str = "ruled"  # ruled | shaded | rules (horizontal only) | whitespace
+    _cells: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ncols(self) -> int:
@@ -82,7 +83,14 @@ class PageGrid:
         return lines
 
     def cells(self, col: int, data_top: float) -> list[CellPart]:
-        """The cells of one column below `data_top`, full-width rows excluded."""
+        """The cells of one column below `data_top`, full-width rows excluded (read once: the
+        table model asks for them several times)."""
+        key = (col, round(data_top, 3), id(self.words), len(self.words))
+        if key not in self._cells:
+            self._cells[key] = self._read_cells(col, data_top)
+        return list(self._cells[key])
+
+    def _read_cells(self, col: int, data_top: float) -> list[CellPart]:
         x0, x1 = self.bounds[col], self.bounds[col + 1]
         ys = [y for y in self.rules[col] if y > data_top + 1.0]
         edges = [data_top, *ys]

@@ -52,10 +52,16 @@ class DocModel:
 
     def lines_outside_tables(self, page: PageLayout) -> list[Line]:
         """Content lines of a page that no table holds (headings, paragraphs around tables)."""
-        mine = [t for t in self.tables if page.number in t.pages]
-        words = [w for w in page.content_words()
-                 if not any(t.contains(page.number, w.xc, w.yc) for t in mine)]
-        return group_lines(words, page.number)
+        if page.number not in self._outside:
+            mine = [t for t in self.tables if page.number in t.pages]
+            words = [w for w in page.content_words()
+                     if not any(t.contains(page.number, w.xc, w.yc) for t in mine)]
+            self._outside[page.number] = group_lines(words, page.number)
+        return list(self._outside[page.number])
+
+    @cached_property
+    def _outside(self) -> dict[int, list[Line]]:
+        return {}
 
 
 def build_model(doc: Document) -> DocModel:

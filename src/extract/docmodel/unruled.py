@@ -303,20 +303,21 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
     spans: list[tuple[float, float, float]] = []
     margin = min(w.x0 for w in content)
     sizes: dict[float, float] = {}
+    extents = [(c, c.x0, c.x1, c.top, c.bottom) for c in chunks]  # Line extents are computed
     for x in starts:
         if x <= margin + ALIGN:
             continue  # the page's own left margin starts every paragraph, table or not
-        sizes[x] = median(c.size for c in chunks if abs(c.x0 - x) <= ALIGN)
-        run: list[Line] = []
-        for c in chunks:
-            if _spans(c, x, furniture, sizes[x]):
+        sizes[x] = median(c.size for c, x0, *_ in extents if abs(x0 - x) <= ALIGN)
+        run: list[tuple[float, float]] = []
+        for c, x0, x1, top, bottom in extents:
+            if x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]):
                 if len(run) >= MIN_COLUMN_LINES:
-                    spans.append((run[0].top, run[-1].bottom, x))
+                    spans.append((run[0][0], run[-1][1], x))
                 run = []
-            elif abs(c.x0 - x) <= ALIGN:
-                run.append(c)
+            elif abs(x0 - x) <= ALIGN:
+                run.append((top, bottom))
         if len(run) >= MIN_COLUMN_LINES:
-            spans.append((run[0].top, run[-1].bottom, x))
+            spans.append((run[0][0], run[-1][1], x))
     spans.sort()
     regions: list[list[float]] = []
     for a, b, x in spans:
@@ -330,7 +331,8 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
         if len(set(xs)) < 2:
             continue
         # A line across one of the region's columns (a bloc heading between two tables) cuts it.
-        cuts = [c.top for c in chunks if a < c.top < b and any(_spans(c, x, furniture, sizes[x]) for x in xs)]
+        cuts = [top for c, x0, x1, top, _ in extents if a < top < b and any(
+            x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) for x in xs)]
         edges = [a, *cuts, b]
         for top, bottom in zip(edges, edges[1:]):
             inside = [c for c in chunks if top <= c.top and c.bottom <= bottom + 1 and c.top not in cuts]
