@@ -207,7 +207,9 @@ def _paragraph_starts(lines: Sequence[Line]) -> list[Line]:
     if not lines:
         return []
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top - a.top > 0.5 * a.size]
-    usual = median(pitches) if pitches else 0.0
+    # The line pitch: the usual one, but no wider than a normal leading (a column of one-line
+    # cells has only row pitches).
+    usual = min(median(pitches), 1.35 * median(ln.size for ln in lines)) if pitches else 0.0
     out = [lines[0]]
     for a, ln in zip(lines, lines[1:]):
         if ln.top - a.top > usual + 0.25 * ln.size:
@@ -215,11 +217,13 @@ def _paragraph_starts(lines: Sequence[Line]) -> list[Line]:
     return out
 
 
-def aligned_rows(columns: Sequence[Sequence[Line]]) -> list[float]:
+def aligned_rows(columns: Sequence[Sequence[Line]], top: float | None = None) -> list[float]:
     """Row tops of an undrawn table: where paragraphs open level with each other in two or more
     columns (cells of one row start their text at the row's top)."""
-    # A column's first line opens the table's first row, whatever its height: not a row of its own.
-    starts = sorted((ln.top, k) for k, lines in enumerate(columns) for ln in _paragraph_starts(lines)[1:])
+    # A column's first line at the table's top opens its first row, whatever its height (the
+    # first lines of a part continued from the page before start level by chance).
+    starts = sorted((ln.top, k) for k, lines in enumerate(columns) for n, ln in enumerate(_paragraph_starts(lines))
+                    if n > 0 or top is None or ln.top > top + 1.5 * ln.size)
     rows: list[float] = []
     i = 0
     while i < len(starts):
@@ -277,6 +281,7 @@ def unruled_grids(page: PageLayout, words: Sequence[Word], min_columns: int = 3)
         grid = _region_grid(page, [w for w in ws if top - 1 <= w.yc <= bottom + 1], furniture, top, bottom, size,
                             min_columns, kind)
         if grid is not None:
+            grid = _open_bottom(page, grid, [w for w in ws if id(w) not in furniture], size)
             grids.append(grid)
             ws = [w for w in ws if not _holds(grid, w)]
     for top, bottom in whitespace_regions(page, ws, furniture, size):
@@ -354,6 +359,23 @@ def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None
     if size is not None and any(abs(w.size - size) > 0.6 for w in words):
         return True
     return not any(abs(w.x0 - x) <= ALIGN for w in words)
+
+
+def _open_bottom(page: PageLayout, grid: PageGrid, content: Sequence[Word], size: float) -> PageGrid:
+    """A row cut by the page break has no rule under it: the lines below the last rule that go on
+    in the table's columns belong to it."""
+    below = sorted(group_lines([w for w in content if w.top > grid.bottom - 1 and grid.bounds[0] - 2 <= w.xc
+                                <= grid.bounds[-1] + 2], page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
+    bottom = grid.bottom
+    for c in below:
+        if c.top - bottom > 3 * size or not fits(c, grid.bounds, size):
+            break
+        bottom = max(bottom, c.bottom + 1.0)
+    if bottom == grid.bottom:
+        return grid
+    mine = {id(w) for w in grid.words}
+    return regrid(page, grid.bounds, grid.top, bottom, [*grid.words, *(w for w in content if id(w) not in mine)],
+                  grid.kind)
 
 
 def _holds(g: PageGrid, w: Word) -> bool:
@@ -470,7 +492,7 @@ def _grid(page: PageLayout, bounds: list[float], top: float, bottom: float, insi
         kind = "whitespace"
         columns = [group_lines([w for w in inside if bounds[k] <= w.xc < bounds[k + 1]], page.number)
                    for k in range(len(bounds) - 1)]
-        tops = [y for y in aligned_rows(columns) if y > top + 1.0]
+        tops = [y for y in aligned_rows(columns, top) if y > top + 1.0]
         rules = [[y - 0.5 for y in tops if not _straddles(col, y)] for col in columns]
     grid = PageGrid(page.number, bounds, top, bottom, rules, [], list(inside), list(page.segments))
     grid.kind = kind
