@@ -229,6 +229,9 @@ def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fr
         if any(top <= a + 1 and b <= band + 1 for a, b in grid.full_rows):
             break
         t, ls = _band_text(grid, words, top, band)
+        if not ls and header_bottom is None:
+            top = band  # an empty band over the table (its top rule drawn under a heading)
+            continue
         repeated = bool(known_header) and any(known_header) and header_bottom is None and [fold(x) for x in t] == [fold(x) for x in known_header]
         if not (repeated or _headerish(t, ls, grid.bounds)):
             break

@@ -278,16 +278,16 @@ def unruled_grids(page: PageLayout, words: Sequence[Word], min_columns: int = 3)
     regions += [(t, b, "rules") for t, b in _rule_regions(page, ws, furniture)
                 if not any(t < rb and b > rt for rt, rb, _ in regions)]
     for top, bottom, kind in sorted(regions):
-        grid = _region_grid(page, [w for w in ws if top - 1 <= w.yc <= bottom + 1], furniture, top, bottom, size,
-                            min_columns, kind)
-        if grid is not None:
-            grid = _open_bottom(page, grid, [w for w in ws if id(w) not in furniture], size)
+        found = _region_grids(page, [w for w in ws if top - 1 <= w.yc <= bottom + 1], furniture, top, bottom, size,
+                              min_columns, kind)
+        for k, grid in enumerate(found):
+            if k == len(found) - 1:
+                grid = _open_bottom(page, grid, [w for w in ws if id(w) not in furniture], size)
             grids.append(grid)
             ws = [w for w in ws if not _holds(grid, w)]
     for top, bottom in whitespace_regions(page, ws, furniture, size):
-        grid = _region_grid(page, [w for w in ws if top - 1 <= w.yc <= bottom + 1], furniture, top, bottom, size,
-                            min_columns, "whitespace")
-        if grid is not None:
+        for grid in _region_grids(page, [w for w in ws if top - 1 <= w.yc <= bottom + 1], furniture, top, bottom,
+                                  size, min_columns, "whitespace"):
             grids.append(grid)
             ws = [w for w in ws if not _holds(grid, w)]
     return grids
@@ -453,18 +453,32 @@ def column_starts(words: Sequence[Word], content: Sequence[Word], size: float, m
     return starts
 
 
-def _region_grid(page: PageLayout, words: Sequence[Word], furniture: set[int], top: float, bottom: float,
-                 size: float, min_columns: int, kind: str) -> PageGrid | None:
+def _region_grids(page: PageLayout, words: Sequence[Word], furniture: set[int], top: float, bottom: float,
+                  size: float, min_columns: int, kind: str) -> list[PageGrid]:
+    """The tables of a region bounded by drawn rules or fills: columns from the aligned starts no
+    word crosses; a line across the columns (a heading between two tables under the same rules)
+    cuts the region."""
     content = [w for w in words if id(w) not in furniture]
     if not content:
-        return None
+        return []
     starts = column_starts(words, content, size)
     left = min(w.x0 for w in words)
     inner = [x for x in starts if x > left + 2 * ALIGN]
     if len(inner) + 1 < min_columns:
-        return None
+        return []
+    chunks = group_lines(content, page.number, split_gap=GUTTER * 0.999)
+    sizes = {x: median(c.size for c in chunks if abs(c.x0 - x) <= ALIGN) for x in inner}
+    cuts = sorted((c.top, c.bottom) for c in chunks if any(_spans(c, x, furniture, sizes[x]) for x in inner))
+    if cuts:
+        out: list[PageGrid] = []
+        edges = [(top, top), *cuts, (bottom, bottom)]
+        for (_, a), (b, _) in zip(edges, edges[1:]):
+            part = [w for w in words if a + 0.5 < w.yc < b - 0.5]
+            if part and b - a > 2 * size:
+                out += _region_grids(page, part, furniture, a, b, size, min_columns, kind)
+        return out
     bounds = [left - 1.0, *[x - 1.0 for x in inner], max(w.x1 for w in words) + 1.0]
-    return _grid(page, bounds, top, bottom, words, size, kind)
+    return [_grid(page, bounds, top, bottom, words, size, kind)]
 
 
 def _block_grid(page: PageLayout, block: TextBlock, words: Sequence[Word], size: float) -> PageGrid:

@@ -316,6 +316,11 @@ def _ordinal_marks(model: DocModel, tables: list[tuple[Table, dict[str, int]]]) 
 # ---------------------------------------------------------------- cell contents
 
 
+def _as_printed(code: str) -> str:
+    """A code's value as printed, its closing dot left out (`A1.1.` is `A1.1`); keys drop spaces."""
+    return code.rstrip(".").strip()
+
+
 @dataclass
 class Parsed:
     code: str | None
@@ -350,7 +355,7 @@ def parse_activities(cell: Cell, bloc_code: str | None, grammar: Grammar) -> lis
         title: str | None = None
         found = grammar.match(head.text) if head.kind == "para" else None
         if found is not None:
-            code, title = key_code(found[0].printed), found[1].strip() or None
+            code, title = _as_printed(found[0].printed), found[1].strip() or None
         else:
             rest = g
         lines = [e.text for e in rest]
@@ -386,7 +391,7 @@ def _competence(entries: list[Entry], grammar: Grammar) -> Parsed:
     parts: list[str] = []
     code = None
     if found is not None:
-        code = key_code(found[0].printed)
+        code = _as_printed(found[0].printed)
         if found[1].strip():
             parts.append(found[1].strip())
     else:
@@ -457,9 +462,14 @@ def _split_modalities(entries: list[Entry], heads: list[int], grammar: Grammar |
     for k, h in enumerate(heads):
         chunk = entries[bounds[k] : bounds[k + 1]]
         found = grammar.match(entries[h].text) if grammar is not None else None
-        parsed = _modality(chunk, entries[h].text)
         if found is not None:
-            parsed.code = key_code(found[0].printed)
+            # A coded modality reads as an activity: its title is the words after the code.
+            title = found[1].strip() or None
+            texts = [(title or "") if e is entries[h] else e.text for e in chunk]
+            parsed = Parsed(_as_printed(found[0].printed), title, "\n".join(t for t in texts if t),
+                            build_items(chunk), _entry_lines(chunk))
+        else:
+            parsed = _modality(chunk, entries[h].text)
         out.append(parsed)
     return out
 
@@ -494,7 +504,7 @@ def parse_criteria(cell: Cell, grammar: Grammar) -> list[Parsed]:
         code = None
         found = grammar.match(title) if title else None
         if found is not None:
-            code, title = key_code(found[0].printed), found[1].strip() or None
+            code, title = _as_printed(found[0].printed), found[1].strip() or None
         text = "\n".join(([title] if title else []) + [e.text for e in body])
         out.append(Parsed(code, title, text, items, _entry_lines(members)))
     return out
@@ -552,8 +562,14 @@ def _cover_title(lines: list[Line], body: float) -> str | None:
     big = max(ln.size for ln in lines)
     if big < body + 1.5:
         return None
-    top = [ln for ln in lines if ln.size >= big - 0.5][:3]
-    text = join_wrapped([ln.text for ln in top]).strip(" «»\"")
+    top: list[Line] = []
+    for ln in lines:  # the first run of the largest lines, a bloc heading set as large left out
+        if ln.size < big - 0.5 or BLOC_LINE.match(ln.text) or (top and ln.top - top[-1].bottom > ln.size):
+            if top:
+                break
+            continue
+        top.append(ln)
+    text = join_wrapped([ln.text for ln in top[:3]]).strip(" «»\"")
     text = _TITLE_PREFIX.sub("", text).strip(" «»\":–-")
     return clean_line(text) or None
 
@@ -646,14 +662,14 @@ def _emit_bloc(b: RecordBuilder, mark: BlocMark, cells: list[Cell], gram: dict[s
         elif cell.role == "competence":
             keys = []
             for comp in parsed_comp[id(cell)]:
-                if comp.code and comp.code in by_code:
-                    keys.append(by_code[comp.code])  # the same competence repeated by a second table
+                if comp.code and key_code(comp.code) in by_code:
+                    keys.append(by_code[key_code(comp.code)])  # the same competence repeated by a second table
                     continue
                 key = b.add("competence", bloc_key, code=comp.code,
                             codes=[Code(value=comp.code, scheme="competence")] if comp.code else [],
                             title=comp.title, text=comp.text, lines=comp.lines)
                 if comp.code:
-                    by_code[comp.code] = key
+                    by_code[key_code(comp.code)] = key
                 keys.append(key)
             competence_keys.append((cell, keys))
         elif cell.role == "modality":
@@ -746,7 +762,7 @@ def _emit_glossary(model: DocModel, b: RecordBuilder, after: float) -> None:
                 break
         term = Line(term_words).text.strip(" :–-") if term_words else ""
         if term and (len(term_words) < len(ln.words) or not entries or entries[-1][1]):
-            rest = Line(ln.words[len(term_words):]) if len(term_words) < len(ln.words) else None
+            rest = Line(ln.words[len(term_words):], ln.page) if len(term_words) < len(ln.words) else None
             entries.append((term, [rest] if rest is not None else []))
             continue
         m = re.match(r"^([^:]{1,60}?)\s*:\s+(.+)$", ln.text)
