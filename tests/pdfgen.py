@@ -257,3 +257,57 @@ def word_footer_table(pg: WordPage, cells: Sequence[tuple[str, str]], x0: float,
             pg.text(x + (w - stringWidth(s, "Vera", size)) / 2, top + 1 + i * pitch, s, size)
         pg.text(x + (w - stringWidth(value, "Vera", size)) / 2, top + label_h + 1, value, size)
     return top
+
+
+# ---------------------------------------------------------------- glyphs shared by several characters
+
+
+def ligature_pdf(path: Path, words: Sequence[Sequence[str]]) -> Path:
+    """One line of words drawn with a Type 3 font whose glyphs may each stand for several
+    characters (a ligature "ti", "fi": its ToUnicode maps one code to them all), as some fonts
+    print them. `words`: the glyphs of each word, e.g. [["L", "e", "s"], ["ti", "e", "r", "s"]]."""
+    glyphs = []
+    for w in words:
+        for g in w:
+            if g not in glyphs: glyphs.append(g)
+    codes = {g: i + 1 for i, g in enumerate(glyphs)}
+    width = {g: 300 * len(g) for g in glyphs}
+    # content: each word shown with its codes, words separated by a space glyph move
+    parts = []
+    x = 72
+    for w in words:
+        s = "".join("\\%03o" % codes[g] for g in w)
+        parts.append(f"BT /F1 12 Tf {x} 700 Td ({s}) Tj ET")
+        x += sum(width[g] for g in w) * 12 / 1000 + 4
+    content = "\n".join(parts).encode()
+    objs = []
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>")
+    objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    n = len(glyphs)
+    diffs = " ".join(f"/g{i+1}" for i in range(n))
+    widths = " ".join(str(width[g]) for g in glyphs)
+    objs.append(f"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs 6 0 R /Encoding << /Type /Encoding /Differences [1 {diffs}] >> /FirstChar 1 /LastChar {n} /Widths [{widths}] /ToUnicode 7 0 R /Resources << >> >>".encode())
+    procs = " ".join(f"/g{i+1} {8+i} 0 R" for i in range(n))
+    objs.append(f"<< {procs} >>".encode())
+    cmap_lines = "\n".join(f"<{codes[g]:02X}> <{''.join('%04X' % ord(c) for c in g)}>" for g in glyphs)
+    cmap = f"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /L def 1 begincodespacerange <01> <FF> endcodespacerange {n} beginbfchar
+{cmap_lines}
+endbfchar endcmap CMapName currentdict /CMap defineresource pop end end""".encode()
+    objs.append(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
+    for g in glyphs:
+        w = width[g]
+        proc = f"{w} 0 0 0 {w-40} 700 d1 20 0 {w-60} 700 re f".encode()
+        objs.append(b"<< /Length %d >>\nstream\n" % len(proc) + proc + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + o + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
+    for off in offsets: out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer << /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    Path(path).write_bytes(bytes(out))
+    return Path(path)
