@@ -11,6 +11,7 @@ the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
@@ -282,7 +283,7 @@ def unruled_grids(page: PageLayout, words: Sequence[Word], min_columns: int = 3)
                               min_columns, kind)
         for k, grid in enumerate(found):
             if k == len(found) - 1:
-                grid = _open_bottom(page, grid, [w for w in ws if id(w) not in furniture], size)
+                grid = _open_bottom(page, grid, ws, furniture, size)
             grids.append(grid)
             ws = [w for w in ws if not _holds(grid, w)]
     for top, bottom in whitespace_regions(page, ws, furniture, size):
@@ -361,14 +362,19 @@ def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None
     return not any(abs(w.x0 - x) <= ALIGN for w in words)
 
 
-def _open_bottom(page: PageLayout, grid: PageGrid, content: Sequence[Word], size: float) -> PageGrid:
+def _open_bottom(page: PageLayout, grid: PageGrid, words: Sequence[Word], furniture: set[int],
+                 size: float) -> PageGrid:
     """A row cut by the page break has no rule under it: the lines below the last rule that go on
-    in the table's columns belong to it."""
-    below = sorted(group_lines([w for w in content if w.top > grid.bottom - 1 and grid.bounds[0] - 2 <= w.xc
-                                <= grid.bounds[-1] + 2], page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
+    in the table's columns, in its type, belong to it (even a line the furniture rule took for a
+    repeated one: a list's last lines repeat their shape from page to page); a page number or a
+    footer in its own type ends it."""
+    content = [w for w in words if w.top > grid.bottom - 1 and grid.bounds[0] - 2 <= w.xc <= grid.bounds[-1] + 2]
+    below = sorted(group_lines(content, page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
     bottom = grid.bottom
     for c in below:
-        if c.top - bottom > 3 * size or not fits(c, grid.bounds, size):
+        mine = all(id(w) in furniture for w in c.words)
+        if (c.top - bottom > 3 * size or not fits(c, grid.bounds, size)
+                or (mine and (abs(c.size - size) > 0.5 or PAGE_NUMBER_LIKE.match(c.text)))):
             break
         bottom = max(bottom, c.bottom + 1.0)
     if bottom == grid.bottom:
@@ -376,6 +382,9 @@ def _open_bottom(page: PageLayout, grid: PageGrid, content: Sequence[Word], size
     mine = {id(w) for w in grid.words}
     return regrid(page, grid.bounds, grid.top, bottom, [*grid.words, *(w for w in content if id(w) not in mine)],
                   grid.kind)
+
+
+PAGE_NUMBER_LIKE = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$", re.I)
 
 
 def _holds(g: PageGrid, w: Word) -> bool:
