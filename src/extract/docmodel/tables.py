@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from extract.docmodel.codes import Grammar, candidate, infer_grammar
+from extract.docmodel.codes import Grammar, infer_grammar
 from extract.docmodel.grid import CellPart, PageGrid, find_grids
 from extract.docmodel.structure import Entry, parse_entries, split_marker
 from extract.docmodel.unruled import PAGE_NUMBER_LIKE, GUTTER, fits, regrid, unruled_grids

@@ -20,7 +20,7 @@ from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.docmodel.furniture import furniture_fields
 from extract.docmodel.tables import Table, TableCell
-from extract.layout import Line, group_lines
+from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
 from extract.docmodel.structure import Entry, build_items, parse_entries
