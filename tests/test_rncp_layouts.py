@@ -172,3 +172,21 @@ def test_a_lexique_becomes_glossary_entries(tmp_path):
     entries = [(n.title, n.text) for n in ref.nodes if n.node_type == "glossary_entry"]
     assert entries == [("Chantier", "lieu où s'exécutent les travaux."), ("Cote", "dimension portée sur un plan.")]
     assert ref.certification.title == "Métreur du bâtiment"
+
+
+@pytest.mark.parametrize("kind", ["ruled", "rules", "shaded", "whitespace"])
+def test_bloc_titles_printed_as_merged_full_width_rows(tmp_path, kind):
+    from tablegen import table_pdf
+
+    rows, spans = [], []
+    for n, title in ((1, "PRÉPARER LES CHANTIERS DE GROS ŒUVRE"), (2, "CONDUIRE LES CHANTIERS DE GROS ŒUVRE")):
+        spans.append(((0, len(rows) + 1), (3, len(rows) + 1)))
+        rows.append([f"BLOC {n} : {title}", "", "", ""])
+        rows += _bloc_rows(n)
+    path = table_pdf(tmp_path / f"rows-{kind}.pdf", kind, HEADER, rows, WIDTHS,
+                     ["Référentiel de compétences du titre Conducteur de chantier"], [], spans=spans)
+    ref = extract_document(path)
+    assert [(k, _node(ref, k).title) for k in _keys(ref, "block")] == [
+        ("block:1", "PRÉPARER LES CHANTIERS DE GROS ŒUVRE"), ("block:2", "CONDUIRE LES CHANTIERS DE GROS ŒUVRE")]
+    assert _keys(ref, "competence") == ["block:1/competence:C1.1", "block:1/competence:C1.2",
+                                        "block:2/competence:C2.1", "block:2/competence:C2.2"]

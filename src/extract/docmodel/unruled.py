@@ -169,7 +169,10 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
         sizes[x] = median(c.size for c, x0, *_ in extents if abs(x0 - x) <= ALIGN)
         run: list[tuple[float, float]] = []
         for c, x0, x1, top, bottom in extents:
-            if x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]):
+            if abs(x0 - x) <= ALIGN and not _opens_column(c, chunks):
+                continue
+            if x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) and not _merged_row(
+                    c, sizes[x], chunks):
                 if len(run) >= MIN_COLUMN_LINES:
                     spans.append((run[0][0], run[-1][1], x))
                 run = []
@@ -190,14 +193,44 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
         if len(set(xs)) < 2:
             continue
         # A line across one of the region's columns (a bloc heading between two tables) cuts it.
-        cuts = [top for c, x0, x1, top, _ in extents if a < top < b and any(
-            x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) for x in xs)]
+        # A title across the columns (a bloc printed as a merged row) stays: a full-width row.
+        cuts = [top for c, x0, x1, top, _ in extents if a < top < b and not _merged_row(c, sizes[xs[0]], chunks)
+                and any(x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) for x in xs)]
         edges = [a, *cuts, b]
         for top, bottom in zip(edges, edges[1:]):
             inside = [c for c in chunks if top <= c.top and c.bottom <= bottom + 1 and c.top not in cuts]
             if inside:
                 out.append((min(c.top for c in inside) - 1.0, max(c.bottom for c in inside) + 1.0))
     return out
+
+
+def _alone(chunk: Line, chunks: Sequence[Line]) -> bool:
+    """Nothing else is printed at the line's height (a row merged across the table is alone)."""
+    return not any(c is not chunk and min(c.bottom, chunk.bottom) - max(c.top, chunk.top) > 0.3 * chunk.size
+                   for c in chunks)
+
+
+def _merged_row(chunk: Line, size: float, chunks: Sequence[Line]) -> bool:
+    """A line across the table that is one of its rows merged over every column: alone at its
+    height, and a title (see _title_like) or a short line that is no sentence (a bloc's name)."""
+    if not _alone(chunk, chunks):
+        return False
+    if _title_like(chunk, size):
+        return True
+    text = chunk.text.rstrip()
+    return len(chunk.words) <= 12 and not text.endswith((".", ";", "!", "?", ","))
+
+
+def _title_like(chunk: Line, size: float) -> bool:
+    """A short line set as a title (bold, capitals or larger than the table's text): across a
+    table's columns, alone at its height, it is a merged row (a bloc's title), not text that ends
+    the table."""
+    words = chunk.words
+    letters = [ch for w in words for ch in w.text if ch.isalpha()]
+    if not letters or len(words) > 16:
+        return False
+    caps = sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    return chunk.bold or caps or chunk.size >= size + 1.0
 
 
 def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None) -> bool:
@@ -290,12 +323,20 @@ def _rule_regions(page: PageLayout, words: Sequence[Word], furniture: set[int]) 
     return regions
 
 
+def _opens_column(chunk: Line, chunks: Sequence[Line]) -> bool:
+    """May this piece of a line open a column? Only after a clear gap, or first on its line: a
+    justified line's wide word spaces cut it into pieces that start anywhere."""
+    left = [c.x1 for c in chunks if c is not chunk and c.x1 <= chunk.x0 + 0.5
+            and min(c.bottom, chunk.bottom) - max(c.top, chunk.top) > 0.5 * chunk.size]
+    return not left or chunk.x0 - max(left) >= 0.8 * chunk.size
+
+
 def column_starts(words: Sequence[Word], content: Sequence[Word], size: float, min_lines: int = 2,
                   crossing: bool = True) -> list[float]:
     """Left edges where several lines start and that no word of `content` crosses; the indent of
     text after a list marker is no column."""
     chunks = group_lines(words, 0, split_gap=GUTTER * 0.999)
-    xs = sorted(c.x0 for c in chunks)
+    xs = sorted(c.x0 for c in chunks if _opens_column(c, chunks))
     clusters: list[list[float]] = []
     for x in xs:
         if clusters and x - clusters[-1][0] <= ALIGN:
@@ -317,20 +358,23 @@ def column_starts(words: Sequence[Word], content: Sequence[Word], size: float, m
 
 def _region_grids(page: PageLayout, words: Sequence[Word], furniture: set[int], top: float, bottom: float,
                   size: float, min_columns: int, kind: str) -> list[PageGrid]:
-    """The tables of a region bounded by drawn rules or fills: columns from the aligned starts no
-    word crosses; a line across the columns (a heading between two tables under the same rules)
-    cuts the region."""
+    """The tables of a region bounded by drawn rules or fills, or set in columns: columns from the
+    aligned starts no word crosses; a title line across the columns is a full-width row of the
+    table; another line across them (text between two tables) cuts the region."""
     content = [w for w in words if id(w) not in furniture]
     if not content:
         return []
-    starts = column_starts(words, content, size)
+    chunks = group_lines(content, page.number, split_gap=GUTTER * 0.999)
+    titles = [c for c in chunks if _merged_row(c, size, chunks)]
+    # Column starts are read without the title lines, which may run across them.
+    starts = column_starts(words, [w for w in content if not any(w in t.words for t in titles)], size)
     left = min(w.x0 for w in words)
     inner = [x for x in starts if x > left + 2 * ALIGN]
     if len(inner) + 1 < min_columns:
         return []
-    chunks = group_lines(content, page.number, split_gap=GUTTER * 0.999)
     sizes = {x: median(c.size for c in chunks if abs(c.x0 - x) <= ALIGN) for x in inner}
-    cuts = sorted((c.top, c.bottom) for c in chunks if any(_spans(c, x, furniture, sizes[x]) for x in inner))
+    spanning = [c for c in chunks if any(_spans(c, x, furniture, sizes[x]) for x in inner)]
+    cuts = sorted((c.top, c.bottom) for c in spanning if c not in titles)
     if cuts:
         out: list[PageGrid] = []
         edges = [(top, top), *cuts, (bottom, bottom)]
@@ -339,13 +383,25 @@ def _region_grids(page: PageLayout, words: Sequence[Word], furniture: set[int], 
             if part and b - a > 2 * size:
                 out += _region_grids(page, part, furniture, a, b, size, min_columns, kind)
         return out
+    rows = _merge_bands([(c.top - 0.5, c.bottom + 0.5) for c in spanning])
     bounds = [left - 1.0, *[x - 1.0 for x in inner], max(w.x1 for w in words) + 1.0]
-    return [_grid(page, bounds, top, bottom, words, size, kind)]
+    return [_grid(page, bounds, top, bottom, words, size, kind, rows)]
+
+
+def _merge_bands(bands: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(bands):
+        if out and a <= out[-1][1] + 2.0:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
 
 
 def _grid(page: PageLayout, bounds: list[float], top: float, bottom: float, inside: Sequence[Word], size: float,
-          kind: str) -> PageGrid:
-    """Rows from the rules and band edges drawn across each column, else from aligned cell tops."""
+          kind: str, full_rows: Sequence[tuple[float, float]] = ()) -> PageGrid:
+    """Rows from the rules and band edges drawn across each column, else from aligned cell tops;
+    `full_rows`: bands merged across every column (their edges bound every column's cells)."""
     horizontals = [s for s in page.segments if s.horizontal and s.bottom - s.top < 3.0]
     horizontals += [s for s in _fill_edges([b for b in page.boxes if b.filled]) if s.horizontal]
     inner = [s for s in horizontals if top + 1.5 < (s.top + s.bottom) / 2 < bottom - 1.5]
@@ -356,7 +412,10 @@ def _grid(page: PageLayout, bounds: list[float], top: float, bottom: float, insi
                    for k in range(len(bounds) - 1)]
         tops = [y for y in aligned_rows(columns, top) if y > top + 1.0]
         rules = [[y - 0.5 for y in tops if not _straddles(col, y)] for col in columns]
-    grid = PageGrid(page.number, bounds, top, bottom, rules, [], list(inside), list(page.segments))
+    if full_rows:
+        edges = [y for a, b in full_rows for y in (a, b)]
+        rules = [sorted({*r, *edges}) for r in rules]
+    grid = PageGrid(page.number, bounds, top, bottom, rules, list(full_rows), list(inside), list(page.segments))
     grid.kind = kind
     return grid
 
