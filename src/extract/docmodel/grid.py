@@ -37,18 +37,6 @@ class CellPart:
 
 
 @dataclass
-class FullRow:
-    page: int
-    top: float
-    bottom: float
-    lines: list[Line]
-
-    @property
-    def text(self) -> str:
-        return " ".join(ln.text for ln in self.lines)
-
-
-@dataclass
 class PageGrid:
     page: int
     bounds: list[float]  # x of column boundaries, left to right
