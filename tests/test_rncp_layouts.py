@@ -190,3 +190,31 @@ def test_bloc_titles_printed_as_merged_full_width_rows(tmp_path, kind):
         ("block:1", "PRÉPARER LES CHANTIERS DE GROS ŒUVRE"), ("block:2", "CONDUIRE LES CHANTIERS DE GROS ŒUVRE")]
     assert _keys(ref, "competence") == ["block:1/competence:C1.1", "block:1/competence:C1.2",
                                         "block:2/competence:C2.1", "block:2/competence:C2.2"]
+
+
+def test_activities_and_competences_in_one_table_and_the_evaluation_in_another(tmp_path):
+    story = [Paragraph("Référentiel de compétences et d'évaluation — Titre de Technicien réseau", TITLE), Spacer(1, 8)]
+    for n in (1, 2):
+        story += [Paragraph(f"BLOC {n} : ADMINISTRER LE RÉSEAU {n}", TITLE), Spacer(1, 4)]
+        a = [[f"A{n}.1 Installer les équipements", f"C{n}.1 Installer un commutateur en respectant le plan."],
+             [f"A{n}.2 Superviser le réseau", f"C{n}.2 Superviser les flux du réseau."]]
+        story += [Table(cells(a, ["Activités", "Compétences"]), colWidths=[200, 300], style=TableStyle(style_for("ruled", 3))),
+                  Spacer(1, 6)]
+        e = [[f"C{n}.1 Installer un commutateur en respectant le plan.", "Mise en situation :\nLe candidat installe.",
+              "• Le commutateur est opérationnel"],
+             [f"C{n}.2 Superviser les flux du réseau.", "Étude de cas :\nLe candidat analyse des traces.",
+              "• Les anomalies sont repérées"]]
+        story += [Table(cells(e, ["Compétences", "Modalités d'évaluation", "Critères d'évaluation"]), colWidths=[170, 170, 160],
+                        style=TableStyle(style_for("ruled", 3))), Spacer(1, 12)]
+    path = tmp_path / "two-tables.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    ref = extract_document(path)
+    assert ref.doc_key == "rncp:technicien-reseau"
+    # The competence printed in both tables is one node; its criterion and modality find it.
+    assert _keys(ref, "competence") == ["block:1/competence:C1.1", "block:1/competence:C1.2",
+                                        "block:2/competence:C2.1", "block:2/competence:C2.2"]
+    assert "block:2/competence:C2.2/assessment_criterion:1" in _keys(ref)
+    rel = {(r.type, r.origin_key.rsplit("/", 1)[1], r.dest_key.rsplit("/", 1)[1]) for r in ref.relations
+           if "/block:1/" in r.origin_key}
+    assert rel == {("assesses", "assessment_modality:1", "competence:C1.1"), ("assesses", "assessment_modality:2", "competence:C1.2"),
+                   ("derived_from", "competence:C1.1", "activity:A1.1"), ("derived_from", "competence:C1.2", "activity:A1.2")}

@@ -517,12 +517,24 @@ def _shallower(e: Entry) -> Entry:
 # ---------------------------------------------------------------- certification
 
 
-_TITLE_PREFIX = re.compile(
-    r"^(?:R[ÉE]F[ÉE]RENTIELS?(?:\s+D['’]\s*[ÉE]VALUATION|\s+DE\s+COMP[ÉE]TENCES|\s+D['’]\s*ACTIVIT[ÉE]S|"
-    r"\s+DE\s+(?:LA\s+)?CERTIFICATION)*(?:\s+(?:ET|DE|DU|DES|:|–|-))*\s+|TITRE\s+(?:PROFESSIONNEL\s+)?(?:DE\s+|D['’])?|"
-    r"CERTIFICATION\s+(?:PROFESSIONNELLE\s+)?)",
+# Family words a title line prints before the certification's name: "Référentiel(s) de
+# compétences et d'évaluation —", "Titre professionnel de", "Certification".
+_FAMILY_WORDS = re.compile(
+    r"^\s*(?:R[ÉE]F[ÉE]RENTIELS?(?:\s*,|\s+(?:D['’]\s*[ÉE]VALUATION|DE\s+COMP[ÉE]TENCES|D['’]\s*ACTIVIT[ÉE]S|"
+    r"DE\s+(?:LA\s+)?CERTIFICATION|ET))*|TITRE(?:\s+PROFESSIONNEL)?(?:\s+DE\b|\s+D['’])?|"
+    r"CERTIFICATION(?:\s+PROFESSIONNELLE)?)\s*[:–—-]?\s*",
     re.I,
 )
+
+
+def strip_family_words(text: str) -> str:
+    """The certification's name in a title line, the family's words before it left out."""
+    out = text.strip(" «»\"")
+    while True:
+        m = _FAMILY_WORDS.match(out)
+        if not m or not m.group(0).strip():
+            return out.strip(" «»\":–—-")
+        out = out[m.end():].strip(" «»\"")
 
 
 def certification(model: DocModel) -> Certification:
@@ -545,10 +557,10 @@ def certification(model: DocModel) -> Certification:
     if title is None:
         text = " ".join(ln.text for ln in lines[:40])
         m = (re.search(r"Certification\s+«\s*(.+?)\s*»", text, re.I)
-             or re.search(r"R[ÉE]F[ÉE]RENTIELS?\s+(?:DE\s+(?:LA\s+)?CERTIFICATION\s+)?(.+?)$", title_line)
+             or re.search(r"^(R[ÉE]F[ÉE]RENTIELS?\b.+)$", title_line)
              or re.search(r"La certification\s+(.+?)\s+est compos[ée]e", text, re.I))
         if m:
-            title = clean_line(m.group(1))
+            title = clean_line(strip_family_words(m.group(1))) or None
     if title is None:
         title = _cover_title(lines, _body_size(model))
     return Certification(title=title, level=level, certifier=certifier)
@@ -569,9 +581,7 @@ def _cover_title(lines: list[Line], body: float) -> str | None:
                 break
             continue
         top.append(ln)
-    text = join_wrapped([ln.text for ln in top[:3]]).strip(" «»\"")
-    text = _TITLE_PREFIX.sub("", text).strip(" «»\":–-")
-    return clean_line(text) or None
+    return clean_line(strip_family_words(join_wrapped([ln.text for ln in top[:3]]))) or None
 
 
 def doc_key_for(model: DocModel, title: str | None) -> str:
