@@ -284,3 +284,23 @@ def _visible(ch: _Char, fills: list) -> bool:
             if order < ch.order and not _white(rgb):
                 under_dark = True
     return under_dark or not _white(ch.rgb)
+
+
+def image_cover(pdf: pdfium.PdfDocument, index: int) -> float:
+    """Share of the page's surface under image objects (forms expanded): tells a page printed as
+    an image (a scan, a flattened export) from a blank one."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        covered = 0.0
+        left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        for _, obj, kind in _objects(page):
+            if kind != c.FPDF_PAGEOBJ_IMAGE:
+                continue
+            if c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                w = max(0.0, min(right.value, width) - max(left.value, 0.0))
+                h = max(0.0, min(top.value, height) - max(bottom.value, 0.0))
+                covered += w * h
+    finally:
+        page.close()
+    return round(min(1.0, covered / (width * height or 1.0)), 3)
