@@ -176,13 +176,30 @@ def required_children(tree: Tree, kind: str) -> list[Finding]:
         if lacking:
             # each missing child takes its own children with it (a BUT level its ACs)
             mean = tree.mean_children(ptype, ctype) * tree.mean_subtree(ctype)
+            where = sorted({p for n in lacking for p in _where_children_go(tree, parents, n, ctype)})
             out.append(Finding(
                 "missing_children",
-                f"{len(lacking)} of {len(parents)} {ptype} node(s) have no {ctype} ({what} were not read): "
-                f"{_names(tree, lacking)}",
-                pages=_pages(lacking), nodes=[p["node_key"] for p in lacking],
+                f"{len(lacking)} of {len(parents)} {ptype} node(s) have no {ctype} ({what} were not read"
+                + (f", expected about page(s) {', '.join(map(str, where))}" if where else "") + f"): {_names(tree, lacking)}",
+                pages=sorted(set(_pages(lacking)) | set(where)), nodes=[p["node_key"] for p in lacking],
                 missing=mean * len(lacking), node_confidence=0.6))
     return out
+
+
+def _where_children_go(tree: Tree, parents: list[dict[str, Any]], lacking: dict[str, Any], ctype: str) -> list[int]:
+    """Pages where a parent's missing children would be printed: after the children of the
+    parent before it, up to the first child of the parent after it (at most five pages)."""
+    def child_pages(p: dict[str, Any]) -> list[int]:
+        return _pages(c for c in tree.children.get(p["node_key"], []) if c["node_type"] == ctype)
+
+    i = parents.index(lacking)
+    before = [pg for p in parents[:i] for pg in child_pages(p)]
+    after = [pg for p in parents[i + 1:] for pg in child_pages(p)]
+    lo = max(before) if before else (min(after) if after else None)
+    hi = min(after) if after else lo
+    if lo is None or hi is None or hi < lo or hi - lo > 4:
+        return []
+    return list(range(lo, hi + 1))
 
 
 def assessed(tree: Tree, kind: str) -> list[Finding]:
@@ -379,18 +396,25 @@ _URL_LINE = re.compile(r"^(https?://|www\.)\S+$", re.I)
 
 
 def furniture_text(tree: Tree, furniture_lines: Iterable[str]) -> list[Finding]:
-    """Node lines that are page furniture: a page number, a URL alone on its line, or a line the
-    document prints as furniture elsewhere (running header, footer table)."""
+    """Node lines that are page furniture: a page number, a URL alone on its line, a line the
+    document prints as furniture elsewhere (running header), or one made of the words of its
+    footer cells (a footer table read on a page where it sits at another height)."""
     from extract.coverage import squash
 
+    furniture_lines = list(furniture_lines)
     shapes = {re.sub(r"\d+", "#", squash(t)) for t in furniture_lines if len(squash(t)) >= 4}
+    words = {re.sub(r"\d+", "#", squash(w)) for t in furniture_lines for w in t.split()} - {"", "#"}
     hits = []
     for n in tree.nodes:
         for line in (n.get("text") or "").split("\n"):
             s = line.strip()
             if not s:
                 continue
-            if _PAGE_NUMBER.match(s) or _URL_LINE.match(s) or re.sub(r"\d+", "#", squash(s)) in shapes:
+            tokens = [re.sub(r"\d+", "#", squash(w)) for w in s.split()]
+            tokens = [t for t in tokens if t]
+            footer_words = len(tokens) >= 4 and sum(t in words or t == "#" for t in tokens) >= 0.8 * len(tokens)
+            if (_PAGE_NUMBER.match(s) or _URL_LINE.match(s) or re.sub(r"\d+", "#", squash(s)) in shapes
+                    or footer_words):
                 hits.append((n, s))
                 break
     if not hits:
@@ -496,10 +520,26 @@ def cross_references(tree: Tree, diagnostics: Iterable[dict[str, Any]]) -> list[
     return out
 
 
+def unnamed_categories(tree: Tree, kind: str) -> list[Finding]:
+    """REAC savoirs whose group the combined heading names no category for (category `other`):
+    FAMILIES.md gives such a group the category under which the other CPs print the same lines,
+    so `other` is a category not found."""
+    if kind != "reac":
+        return []
+    other = [n for n in tree.nodes if n["node_type"] == "knowledge" and n.get("category") == "other"]
+    if not other:
+        return []
+    return [Finding(
+        "knowledge_category_unknown",
+        f"{len(other)} savoir(s) in groups the heading names no category for (kept as 'other'): "
+        f"{_names(tree, other, 4)}", pages=_pages(other), nodes=[n["node_key"] for n in other],
+        wrong=len(other), node_confidence=0.5)]
+
+
 def check_all(ref: dict[str, Any], printed: str, furniture_lines: Iterable[str]) -> list[Finding]:
     tree = Tree(ref)
     kind = ref["doc_kind"]
     return [*grammar(tree, kind), *required_children(tree, kind), *assessed(tree, kind),
             *code_sequences(tree, printed), *announced_blocs(tree, kind, printed),
             *furniture_text(tree, furniture_lines), *statement_form(tree), *mid_sentence(tree),
-            *cross_references(tree, ref.get("diagnostics", []))]
+            *cross_references(tree, ref.get("diagnostics", [])), *unnamed_categories(tree, kind)]

@@ -319,12 +319,12 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
 def apply_agreement(written: list[tuple[DocResult, dict[str, Any]]]) -> None:
     """Add to each output's verdict what the other documents of the run say about it (an RE and
     its REAC), rewriting the outputs whose verdict changed."""
-    from extract.verdict import agreement, with_findings
+    from extract.verdict import RUN_CODES, agreement, with_findings
 
     found = agreement([doc for _, doc in written])
     for d, doc in written:
         findings = found.get(doc["doc_key"], [])
-        had = any(r["code"] in ("not_in_reac", "criteria_not_in_reac")
+        had = any(r["code"] in RUN_CODES
                   for r in (doc.get("verdict") or {}).get("reasons", []) + (doc.get("verdict") or {}).get("notes", []))
         if doc.get("verdict") is None or not (findings or had):
             continue

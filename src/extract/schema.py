@@ -21,7 +21,7 @@ SCHEMA_VERSION = "1"
 # Fixed namespace: ids are uuid5(namespace, node_key), so re-runs give identical ids.
 PROJECT_NAMESPACE = uuid.UUID("6f1d3c6e-8a4b-5d7e-9c1f-2b3a4d5e6f70")
 
-DocKind = Literal["rncp_referentiel", "reac", "re", "but_referentiel", "unknown"]
+DocKind = Literal["rncp_referentiel", "rncp_fiche", "reac", "re", "but_referentiel", "unknown"]
 NodeType = Literal[
     "block",
     "activity_type",

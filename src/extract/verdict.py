@@ -170,17 +170,26 @@ def residual_findings(ref: dict[str, Any], tree: Tree) -> list[Finding]:
         pages = (n.get("prov") or {}).get("pages", [])
         return first is None or any(first <= p <= last for p in pages)
 
-    within = [n for n in residual if inside(n)]
+    # Heading lines of the layout kept as residual are not missed nodes, once nodes were read at all.
+    headings = [n for n in residual if inside(n) and first is not None and _heading_like(n)]
+    within = [n for n in residual if inside(n) and n not in headings]
     outside = [n for n in residual if not inside(n)]
     out = []
     if within:
-        chars = sum(len(squash(n.get("text"))) for n in within)
         pages = sorted({p for n in within for p in (n.get("prov") or {}).get("pages", [])})
         where = "no node was classified" if first is None else f"inside pages {first}-{last}, where the référentiel is read"
+        # A residual block is a printed paragraph the parser did not classify: a node the output misses.
+        at_risk = float(len(within))
         out.append(Finding(
             "residual_content",
             f"{len(within)} residual node(s) on page(s) {_pages_text(pages)} ({where}): content not understood",
-            pages=pages, nodes=[n["node_key"] for n in within[:50]], missing=max(len(within), chars / per_node)))
+            pages=pages, nodes=[n["node_key"] for n in within[:50]], missing=at_risk))
+    if headings:
+        pages = sorted({p for n in headings for p in (n.get("prov") or {}).get("pages", [])})
+        out.append(Finding(
+            "residual_headings", f"{len(headings)} residual heading line(s) on page(s) {_pages_text(pages)}: "
+            + "; ".join(repr((n.get("text") or "")[:50]) for n in headings[:4]),
+            pages=pages, nodes=[n["node_key"] for n in headings[:50]], note=True))
     if outside:
         pages = sorted({p for n in outside for p in (n.get("prov") or {}).get("pages", [])})
         out.append(Finding(
@@ -189,6 +198,12 @@ def residual_findings(ref: dict[str, Any], tree: Tree) -> list[Finding]:
             "read as the référentiel: kept, not read as référentiel content",
             pages=pages, note=True))
     return out
+
+
+def _heading_like(n: dict[str, Any]) -> bool:
+    """One short line without a sentence end: a section heading of the layout, not a node."""
+    text = (n.get("text") or "").strip()
+    return "\n" not in text and 0 < len(text) <= 80 and not text.endswith((".", ";", ":", "!", "?")) and not n.get("items")
 
 
 def diagnostic_findings(ref: dict[str, Any]) -> list[Finding]:
@@ -371,14 +386,62 @@ def agreement(outputs: list[dict[str, Any]]) -> dict[str, list[Finding]]:
                 nodes=[n["node_key"] for n in foreign], wrong=len(foreign), node_confidence=0.5))
         if findings:
             out[d["doc_key"]] = findings
+    for ref_key, findings in _fiche_agreement(outputs).items():
+        out.setdefault(ref_key, []).extend(findings)
     return out
+
+
+def _rncp_number(d: dict[str, Any]) -> str | None:
+    m = re.search(r"RNCP\s*(\d{4,6})", d["doc_key"] + " " + " ".join(
+        c.get("value", "") for c in (d.get("certification") or {}).get("codes", [])))
+    return m.group(1) if m else None
+
+
+def _fiche_agreement(outputs: list[dict[str, Any]]) -> dict[str, list[Finding]]:
+    """A fiche and the référentiel of one certification (same RNCP number printed, else the same
+    title) print the same blocs, in the same order. Blocs of the fiche with no bloc of the
+    référentiel are blocs the référentiel's reading missed; the other differences (wording,
+    competences grouped otherwise) are notes: the two documents are written apart."""
+    out: dict[str, list[Finding]] = {}
+    fiches = [d for d in outputs if d.get("doc_kind") == "rncp_fiche"]
+    for ref in (d for d in outputs if d.get("doc_kind") == "rncp_referentiel"):
+        number = _rncp_number(ref)
+        title = (ref.get("certification") or {}).get("title")
+        fiche = next((f for f in fiches if number and _rncp_number(f) == number), None) or next(
+            (f for f in fiches if title and similarity(title, (f.get("certification") or {}).get("title")) >= 0.8), None)
+        if fiche is None:
+            continue
+        tree, theirs = Tree(ref), Tree(fiche)
+        ours = [n for n in tree.nodes if n["node_type"] == "block"]
+        blocs = [n for n in theirs.nodes if n["node_type"] == "block"]
+        unmatched = [b for b in blocs if max((similarity(b.get("title") or b.get("text"), o.get("title") or o.get("text"))
+                                              for o in ours), default=0.0) < AGREE]
+        findings = []
+        if len(blocs) > len(ours):
+            findings.append(Finding(
+                "blocs_not_in_referential",
+                f"the fiche {fiche['doc_key']} prints {len(blocs)} blocs, {len(ours)} were read here"
+                + (f"; not found: {', '.join(repr((b.get('title') or '')[:50]) for b in unmatched[:3])}" if unmatched else ""),
+                nodes=[n["node_key"] for n in ours], missing=(len(blocs) - len(ours)) * tree.mean_subtree("block")))
+        elif unmatched or len(blocs) != len(ours):
+            findings.append(Finding(
+                "blocs_worded_otherwise",
+                f"the fiche {fiche['doc_key']} prints {len(blocs)} blocs, {len(ours)} here; "
+                f"{len(unmatched)} worded otherwise: {', '.join(repr((b.get('title') or '')[:50]) for b in unmatched[:3])}",
+                nodes=[n["node_key"] for n in ours], note=True))
+        if findings:
+            out[ref["doc_key"]] = findings
+    return out
+
+
+RUN_CODES = ("not_in_reac", "criteria_not_in_reac", "blocs_not_in_referential", "blocs_worded_otherwise")
 
 
 def with_findings(verdict: dict[str, Any], ref: dict[str, Any], findings: list[Finding]) -> dict[str, Any]:
     """The verdict of `ref` once run-level findings are added (the document's own kept)."""
     tree = Tree(ref)
     known = [_finding_of(r) for r in verdict.get("reasons", []) + verdict.get("notes", [])
-             if not r["code"].startswith(("not_in_reac", "criteria_not_in_reac"))]
+             if r["code"] not in RUN_CODES]
     evidence = {k: v for k, v in verdict.get("evidence", {}).items()
                 if k not in ("classified_nodes", "estimated_missing", "estimated_wrong", "estimated_error_share")}
     new = decide([*known, *findings], tree, evidence)
