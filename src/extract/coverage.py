@@ -165,7 +165,7 @@ def page_coverage(pages: list[PageLayout], ref: dict[str, Any], run: tuple[int, 
                 state = "classified"
             elif s in left:
                 state = "residual"
-            elif inside:
+            elif inside and not _label(words):
                 state = "lost"
             else:
                 state = "outside"
@@ -177,6 +177,13 @@ def page_coverage(pages: list[PageLayout], ref: dict[str, Any], run: tuple[int, 
                 cov.lost_lines.append(raw)
         out.append(cov)
     return out
+
+
+def _label(words: list[Word]) -> bool:
+    """A short line set in bold: a heading of the layout ("Critères de performance"), read by the
+    parser as structure, not text of a node."""
+    letters = [w for w in words if any(ch.isalpha() for ch in w.text)]
+    return bool(letters) and len(letters) <= 6 and all(w.bold for w in letters)
 
 
 def _labelled(words: list[Word], here: str) -> bool:

@@ -289,7 +289,7 @@ def assess(doc: Document, ref: Referential, cls: Classification) -> Verdict:
     printed = "\n".join(ln.text for p in doc.pages for ln in doc.content_lines(p))
     from extract.docmodel.furniture import furniture_text_by_page
 
-    furniture = [t for lines in furniture_text_by_page(doc.pages).values() for t in lines]
+    furniture = _repeated_furniture(furniture_text_by_page(doc.pages), doc.page_count)
     findings = [
         *classification_findings(cls),
         *diagnostic_findings(data),
@@ -312,6 +312,17 @@ def assess(doc: Document, ref: Referential, cls: Classification) -> Verdict:
     for n in ref.nodes:
         n.prov.confidence = conf.get(n.node_key, n.prov.confidence)
     return verdict
+
+
+def _repeated_furniture(by_page: dict[int, list[str]], n_pages: int) -> list[str]:
+    """Furniture lines whose shape (digits folded) is printed on at least three pages and half of
+    them: running headers and footer tables, not a content line that happened to sit in a margin."""
+    pages_of: dict[str, set[int]] = {}
+    for page, lines in by_page.items():
+        for t in lines:
+            pages_of.setdefault(re.sub(r"\d+", "#", squash(t)), set()).add(page)
+    need = max(3, (n_pages + 1) // 2)
+    return [t for lines in by_page.values() for t in lines if len(pages_of[re.sub(r"\d+", "#", squash(t))]) >= need]
 
 
 def not_a_referential_message(cls: Classification) -> str:
