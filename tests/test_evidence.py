@@ -130,8 +130,9 @@ def test_a_statement_opening_in_lower_case_is_the_rest_of_one_not_read():
     nodes = [node("block:1", "block")] + [node(f"block:1/competence:{i}", "competence", i - 1, text=t)
                                           for i, t in enumerate(texts, 1)]
     found = mid_sentence(Tree(ref("rncp_referentiel", nodes)))
-    assert codes(found) == ["starts_mid_sentence"] and found[0].nodes == [f"{DOC}/block:1/competence:3"]
-    assert found[0].wrong == 2  # its ordinal key and the next one's are shifted
+    assert codes(found) == ["starts_mid_sentence"] and "block:1/competence:3:" in found[0].message
+    # its ordinal key and the next one's are shifted: both at risk
+    assert found[0].nodes == [f"{DOC}/block:1/competence:3", f"{DOC}/block:1/competence:4"] and found[0].wrong == 2
     composantes = [node("competence:A", "competence", text="Agir")] + [
         node(f"competence:A/competence_component:{i}", "competence_component", i, text=f"en respectant {i}") for i in range(4)]
     assert mid_sentence(Tree(ref("but_referentiel", composantes))) == []  # "en …" by form
@@ -142,7 +143,8 @@ def test_furniture_in_node_text():
              node("block:1/competence:2", "competence", 1, text="Rédiger\nSIGLE Type de document Code titre Millésime"),
              node("block:1/competence:3", "competence", 2, text="Suivre le budget du projet")]
     found = furniture_text(Tree(ref("rncp_referentiel", nodes)), ["SIGLE", "Type de document", "Code titre", "Millésime"])
-    assert found and found[0].nodes == [f"{DOC}/block:1/competence:1", f"{DOC}/block:1/competence:2"]
+    assert found and "competence:1: 'Page 3 / 12'" in found[0].message and "competence:2: 'SIGLE" in found[0].message
+    assert "competence:3:" not in found[0].message
 
 
 def test_announced_blocs():

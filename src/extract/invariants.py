@@ -98,14 +98,27 @@ class Tree:
     def short(self, key: str) -> str:
         return key[len(self.doc_key) + 1:] if key.startswith(self.doc_key + "/") else key
 
-    def later_ordinal_siblings(self, node: dict[str, Any]) -> int:
+    def with_descendants(self, keys: Iterable[str]) -> list[str]:
+        """The keys and those of every node under them: what a misplaced parent takes along."""
+        out: list[str] = []
+        stack = list(keys)[::-1]
+        while stack:
+            key = stack.pop()
+            out.append(key)
+            stack += [c["node_key"] for c in self.children.get(key, [])][::-1]
+        return list(dict.fromkeys(out))
+
+    def later_ordinal_keys(self, node: dict[str, Any]) -> list[str]:
         """Nodes whose ordinal key shifts if this one is added or removed: later siblings of its
         type without a printed code, with their subtrees."""
         if node.get("codes"):
-            return 0
+            return []
         sibs = [s for s in self.children.get(node.get("parent_key"), [])
                 if s["node_type"] == node["node_type"] and s["position"] > node["position"] and not s.get("codes")]
-        return sum(self.subtree(s["node_key"]) for s in sibs)
+        return self.with_descendants(s["node_key"] for s in sibs)
+
+    def later_ordinal_siblings(self, node: dict[str, Any]) -> int:
+        return len(self.later_ordinal_keys(node))
 
     def mean_children(self, parent_type: str, child_type: str) -> float:
         """How many children of a type the parents that have some carry (at least 1)."""
@@ -153,7 +166,7 @@ def grammar(tree: Tree, kind: str) -> list[Finding]:
         out.append(Finding(
             "misplaced_nodes",
             f"{len(nodes)} {ntype} node(s) {where}: {ntype} {expected} ({_names(tree, nodes)})",
-            pages=_pages(nodes), nodes=[n["node_key"] for n in nodes],
+            pages=_pages(nodes), nodes=tree.with_descendants(n["node_key"] for n in nodes),
             wrong=sum(tree.subtree(n["node_key"]) for n in nodes), node_confidence=0.2))
     present = Counter(n["node_type"] for n in tree.nodes)
     for ntype in REQUIRED.get(kind, ()):
@@ -351,7 +364,7 @@ def _mixed_series(tree: Tree, groups: dict[tuple[str, str], list[tuple[int, dict
             "mixed_code_series",
             f"{tree.short(parent)} holds {ntype} nodes whose codes lead with {len(by_lead)} numbers "
             f"({', '.join(str(k) for k in sorted(by_lead))}): the parents they belong to were not told apart",
-            pages=_pages(nodes), nodes=[parent, *[n["node_key"] for n in nodes]],
+            pages=_pages(nodes), nodes=[parent, *tree.with_descendants(n["node_key"] for n in nodes)],
             wrong=sum(tree.subtree(n["node_key"]) for ns in by_lead.values() if len(ns) < main for n in ns)
             or sum(tree.subtree(n["node_key"]) for n in nodes) / 2, node_confidence=0.3))
     return out
@@ -424,7 +437,7 @@ def furniture_text(tree: Tree, furniture_lines: Iterable[str]) -> list[Finding]:
         "furniture_in_nodes",
         f"{len(hits)} node(s) hold a line of page furniture (page number, URL, running header or footer): "
         + "; ".join(f"{tree.short(n['node_key'])}: {s[:60]!r}" for n, s in hits[:4]),
-        pages=_pages(nodes), nodes=[n["node_key"] for n in nodes],
+        pages=_pages(nodes), nodes=list(dict.fromkeys(k for n in nodes for k in [n["node_key"], *tree.later_ordinal_keys(n)])),
         wrong=sum(1 + tree.later_ordinal_siblings(n) for n in nodes), node_confidence=0.3)]
 
 
@@ -457,7 +470,7 @@ def statement_form(tree: Tree) -> list[Finding]:
                 "statements_not_competences",
                 f"{len(odd)} of {len(nodes)} {ntype} statements do not open with a verb in the infinitive, "
                 f"as a compétence does: what was read as {ntype} is something else ({_names(tree, odd, 4)})",
-                pages=_pages(odd), nodes=[n["node_key"] for n in odd],
+                pages=_pages(odd), nodes=tree.with_descendants(n["node_key"] for n in odd),
                 wrong=sum(tree.subtree(n["node_key"]) for n in odd), node_confidence=0.2))
         elif odd:
             out.append(Finding(
@@ -488,7 +501,7 @@ def mid_sentence(tree: Tree) -> list[Finding]:
             "starts_mid_sentence",
             f"{len(low)} {ntype} node(s) open in lower case, as the rest of a statement whose start was not read: "
             + "; ".join(f"{tree.short(n['node_key'])}: {(n.get('title') or n.get('text') or '')[:50]!r}" for n in low[:3]),
-            pages=_pages(low), nodes=[n["node_key"] for n in low],
+            pages=_pages(low), nodes=list(dict.fromkeys(k for n in low for k in [n["node_key"], *tree.later_ordinal_keys(n)])),
             wrong=sum(1 + tree.later_ordinal_siblings(n) for n in low), node_confidence=0.4))
     return out
 
