@@ -67,7 +67,7 @@ def _print_run(report: object, out_dir: Path) -> None:
     docs = report.documents  # type: ignore[attr-defined]
     print(f"\n{len(docs)} document(s) -> {out_dir}/")
     for d in docs:
-        mark = {"ok": "ok  ", "unchanged": "same", "kept_previous": "KEPT", "failed": "FAIL",
+        mark = {"ok": "done", "unchanged": "same", "kept_previous": "KEPT", "failed": "FAIL",
                 "not_a_referential": "SKIP"}[d.status]
         detail = f"{d.doc_kind}, {d.nodes} nodes ({d.residual} residual), {d.pages} p" if d.output else d.message
         confidence = f" {d.confidence:.2f}" if d.output and d.confidence is not None else ""

@@ -243,7 +243,8 @@ def decide(findings: list[Finding], tree: Tree, extra: dict[str, Any]) -> Verdic
     if status == "ok":
         notes = reasons + notes  # below the tolerance: said, not a reason to stop
         reasons = []
-    reasons.sort(key=lambda f: -(f.missing + f.wrong + (1e6 if f.hard else 0)))
+    # Damage located on pages first, then by nodes at risk; a type missing altogether says least where.
+    reasons.sort(key=lambda f: (not (f.hard and f.pages), -(f.missing + f.wrong), f.code == "missing_node_type"))
     return Verdict(
         status=status, confidence=confidence,
         reasons=[_reason(f) for f in reasons], notes=[_reason(f) for f in notes],
