@@ -219,12 +219,18 @@ def test_documents_of_one_run_that_print_the_same_content_agree():
         return {"node_key": f"{doc_key}/block:{k}", "node_type": "block", "parent_key": None, "position": k - 1,
                 "codes": [], "title": title, "text": title, "items": [], "prov": {"pages": [1]}}
 
+    from extract.links import fiche_checks
+
     titles = ["Concevoir une campagne digitale", "Produire des contenus", "Piloter un projet digital"]
-    fiche = {"doc_key": "fiche:RNCP12345", "doc_kind": "rncp_fiche", "relations": [], "certification": {},
-             "nodes": [bloc("fiche:RNCP12345", k, t) for k, t in enumerate(titles, 1)]}
-    referentiel = {"doc_key": "rncp:RNCP12345", "doc_kind": "rncp_referentiel", "relations": [], "certification": {},
-                   "nodes": [bloc("rncp:RNCP12345", k, t) for k, t in enumerate(titles[:2], 1)]}
+    fiche = {"doc_key": "fiche:RNCP12345", "doc_kind": "rncp_fiche", "relations": [], "diagnostics": [],
+             "certification": {}, "nodes": [bloc("fiche:RNCP12345", k, t) for k, t in enumerate(titles, 1)]}
+    referentiel = {"doc_key": "rncp:RNCP12345", "doc_kind": "rncp_referentiel", "relations": [], "diagnostics": [],
+                   "certification": {}, "nodes": [bloc("rncp:RNCP12345", k, t) for k, t in enumerate(titles[:2], 1)]}
+    referentiel["diagnostics"] = fiche_checks([fiche, referentiel])[1][1]  # what a run writes on the référentiel
     found = agreement([fiche, referentiel])["rncp:RNCP12345"]
     assert [f.code for f in found] == ["blocs_not_in_referential"] and "Piloter un projet digital" in found[0].message
+    assert found[0].missing > 0
     referentiel["nodes"].append(bloc("rncp:RNCP12345", 3, "Piloter le projet digital"))
-    assert agreement([fiche, referentiel]) == {}
+    referentiel["diagnostics"] = fiche_checks([fiche, referentiel])[1][1]
+    worded = agreement([fiche, referentiel])["rncp:RNCP12345"]
+    assert [f.code for f in worded] == ["fiche_disagrees"] and worded[0].note  # worded otherwise: a note

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW
+from extract.document import read_document
 from extract.links import criteria_of, exact_matches
 from extract.pipeline import extract_document, run_batch
 
@@ -66,5 +67,36 @@ def test_but_levels_follow_each_other(pdf: Path):
         by_comp.setdefault(lv.parent_key, []).append(lv.node_key)
     expected = {(a, b) for keys in by_comp.values() for a, b in zip(keys, keys[1:])}
     assert precedes == expected
+    doc = read_document(pdf)
     for lv in levels:
-        assert lv.title == f"Niveau {lv.node_key.rsplit(':', 1)[1]}"
+        number = lv.node_key.rsplit(":", 1)[1]
+        if lv.title is not None:
+            assert lv.title == f"Niveau {number}"
+        else:
+            # No "Niveau n" printed: the niveau is numbered in arrow order and has no title.
+            page = doc.pages[lv.prov.pages[0] - 1]
+            assert not [ln for ln in doc.content_lines(page) if re.match(r"^Niveau\s+\d+$", ln.text)]
+
+
+def test_but_doc_key_names_the_parcours_only_for_a_referentiel_printed_for_one():
+    keys = {pdf.stem: extract_document(pdf).doc_key
+            for pdf in (RAW / "but-rt-cybersecurite.pdf", RAW / "but-mmi-competences.pdf", RAW / "but-informatique-pn.pdf")}
+    assert keys["but-rt-cybersecurite"] == "but:reseaux-et-telecommunications@cybersecurite"
+    assert "@" not in keys["but-mmi-competences"] and "@" not in keys["but-informatique-pn"]
+
+
+def test_but_programme_reads_only_its_referentiel_pages():
+    ref = extract_document(RAW / "but-informatique-pn.pdf")
+    read = {p for n in ref.nodes for p in n.prov.pages}
+    assert read and read <= set(range(7, 17))
+    unread = [d for d in ref.diagnostics if d.code == "pages_not_read"]
+    assert len(unread) == 1 and unread[0].level == "info" and "1-6, 17-265" in unread[0].message
+    # The référentiel pages' own headings and notes are kept, not dropped.
+    assert 0 < len([n for n in ref.nodes if n.node_type == "residual"]) < 10
+
+
+@pytest.mark.parametrize("pdf", sorted(RAW.glob("but-rt-annexe-*.pdf")), ids=lambda p: p.stem)
+def test_but_sae_tables_are_not_read_as_a_referentiel(pdf: Path):
+    ref = extract_document(pdf)
+    assert [d.level for d in ref.diagnostics if d.code == "no_competence_framework"] == ["warning"]
+    assert all(n.node_type == "residual" for n in ref.nodes)

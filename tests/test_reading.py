@@ -44,7 +44,8 @@ def test_text_repeated_in_the_body_is_not_furniture(tmp_path: Path):
     assert all(doc.content_lines(p) for p in doc.pages)
 
 
-FAMILY_OF_FOLDER = {"rncp": "rncp_referentiel", "reac": "reac", "re": "re", "but": "but_referentiel"}
+FAMILY_OF_FOLDER = {"rncp": "rncp_referentiel", "fiche": "rncp_fiche", "reac": "reac", "re": "re",
+                    "but": "but_referentiel"}
 
 
 @pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared is not beside this checkout")
@@ -78,3 +79,33 @@ def test_printed_page_labels_are_kept_in_provenance(tmp_path: Path):
     ref = extract_document(pdf_with_pages(tmp_path / "shifted.pdf", pages))
     node = next(n for n in ref.nodes if "Bloc de compétences 2" in n.text)
     assert node.prov.pages == [3] and node.prov.page_labels == ["2"]
+
+
+def test_text_and_rulings_inside_a_flipped_form_xobject_read_upright_in_place(tmp_path: Path):
+    # A browser's print may wrap a whole page in a form XObject whose matrix flips y, the text
+    # matrices flipping it back: the text is upright on the page and must be read so.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    w, h = A4
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.beginForm("page")
+    t = c.beginText()
+    t.setFont("Helvetica", 1)
+    t.setTextTransform(12, 0, 0, -12, 80, 200)  # 12 pt text, baseline 200 pt from the top
+    t.textOut("Texte dans un formulaire")
+    c.drawText(t)
+    c.setLineWidth(0.5)
+    c.line(80, 260, 400, 260)  # a ruling 260 pt from the top
+    c.endForm()
+    c.transform(1, 0, 0, -1, 0, h)  # the form is placed flipped: its y grows downwards from the top
+    c.doForm("page")
+    c.showPage()
+    c.save()
+    page = read_document(path).pages[0]
+    assert [(w.text, w.upright) for w in page.words] == [("Texte", True), ("dans", True), ("un", True),
+                                                         ("formulaire", True)]
+    assert abs(page.words[0].bottom - 200) < 4 and abs(page.words[0].size - 12) < 0.1
+    rulings = [s for s in page.segments if s.horizontal and s.x1 - s.x0 > 300]
+    assert len(rulings) == 1 and abs(rulings[0].top - 260) < 1

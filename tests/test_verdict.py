@@ -94,12 +94,14 @@ def _degraded(kind: str, stem: str, tmp_path: Path, corpus_outputs: dict) -> tup
     raise AssertionError(kind)
 
 
-# The damage, the document it is made on, and the reasons that must point at it.
+# The damage, the document it is made on, and the reasons that must point at it (a grid page
+# without rulings is lost, or read otherwise than the other blocs: either says where).
+UNRULED = {"text_in_no_node", "page_without_nodes", "inconsistent_layout", "missing_children"}
 DEGRADED = [
     ("page_removed", "rncp-chef-de-projet-digital", {"printed_pages_missing"}),
     ("page_removed", "but-rt-cybersecurite", {"missing_children"}),  # prints no page numbers
-    ("rulings_removed", "rncp-manageur-innovation-numerique", {"text_in_no_node", "page_without_nodes"}),
-    ("rulings_removed", "rncp-ynov-expert-developpement-logiciel", {"text_in_no_node", "page_without_nodes"}),
+    ("rulings_removed", "rncp-manageur-innovation-numerique", UNRULED),
+    ("rulings_removed", "rncp-ynov-expert-developpement-logiciel", UNRULED),
     ("columns_swapped", "rncp-chef-de-projet-digital", {"statements_not_competences"}),
     ("columns_swapped", "rncp-webmarketing-communication-digitale", {"statements_not_competences"}),
     ("page_as_image", "but-mmi-competences", {"page_as_image"}),
@@ -156,6 +158,7 @@ def test_a_damaged_page_costs_that_page_not_the_document(tmp_path):
     assert reason["pages"] == [2] and "page 2" in reason["message"]
     assert any(d["code"] == "page_unreadable" and d["page"] == 2 for d in doc["diagnostics"])
     assert "Traceback" not in json.dumps(doc)
+    assert "page 2 could not be read" in (tmp_path / "out" / "rncp-extract.log").read_text()  # the details, for a developer
 
 
 def _with_broken_page(path: Path) -> Path:

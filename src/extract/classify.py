@@ -41,12 +41,25 @@ _SIGNALS: dict[str, list[tuple[str, float]]] = {
         (r"modalit[ée]s d['’ ]?[ée]valuation", 1.0),
         (r"\brncp\s*\d{4,6}", 1.0),
     ],
+    # The registry's own page of a certification: its rubriques and "L'essentiel" labels, the
+    # two-column bloc table, and the registry's address a browser prints in its margins.
+    "rncp_fiche": [
+        (r"francecompetences\.fr/recherche/rncp", 2.0),
+        (r"nomenclature\s+du\s+niveau\s+de\s+qualification", 2.0),
+        (r"code de la fiche", 2.0),
+        (r"date d['’ ]?[ée]ch[ée]ance de l['’ ]?enregistrement", 2.0),
+        (r"r[ée]sum[ée] de la certification", 2.0),
+        (r"liste de comp[ée]tences\s+modalit[ée]s d['’ ]?[ée]valuation", 2.0),
+        (r"comp[ée]tences attest[ée]es", 1.0),
+        (r"activit[ée]s vis[ée]es", 1.0),
+        (r"certificateur\(s\)", 1.0),
+    ],
 }
 
 
 @dataclass(frozen=True)
 class Classification:
-    kind: str  # rncp_referentiel | reac | re | but_referentiel | unknown
+    kind: str  # rncp_referentiel | rncp_fiche | reac | re | but_referentiel | unknown
     scores: dict[str, float]
     # How many different telltale phrases of each family are printed (one phrase, however
     # often, is not a family: "but" is an English word before it is a B.U.T.).

@@ -82,6 +82,7 @@ class Comparison:
     diffs: list[NodeDiff] = field(default_factory=list)
     missing_relations: list[tuple[str, str, str]] = field(default_factory=list)
     extra_relations: list[tuple[str, str, str]] = field(default_factory=list)
+    residual: int = 0  # residual nodes of the output: shown, not scored
 
     def totals(self) -> TypeScore:
         t = TypeScore()
@@ -106,6 +107,7 @@ class Comparison:
             "relation_recall": rr,
             "nodes_predicted": t.predicted,
             "nodes_golden": t.golden,
+            "nodes_residual": self.residual,
             "by_type": {k: v.as_dict() for k, v in sorted(self.by_type.items())},
         }
 
@@ -113,7 +115,10 @@ class Comparison:
 def compare(output: dict[str, Any], golden: dict[str, Any]) -> Comparison:
     """Compare two Referential documents (plain dicts, any profile) per SCHEMA.md section 4."""
     out_doc, gold_doc = output["doc_key"], golden["doc_key"]
-    out_nodes = {_rel(n["node_key"], out_doc): n for n in output.get("nodes", [])}
+    # Residual nodes make no claim: they are not counted against precision; a golden node whose
+    # content the output kept only as residual has no matching key and stays missed.
+    residual = [n for n in output.get("nodes", []) if n["node_type"] == "residual"]
+    out_nodes = {_rel(n["node_key"], out_doc): n for n in output.get("nodes", []) if n["node_type"] != "residual"}
     gold_nodes = {_rel(n["node_key"], gold_doc): n for n in golden.get("nodes", [])}
     by_type: dict[str, TypeScore] = {}
     diffs: list[NodeDiff] = []
@@ -181,6 +186,7 @@ def compare(output: dict[str, Any], golden: dict[str, Any]) -> Comparison:
         diffs=diffs,
         missing_relations=sorted(rg - ro),
         extra_relations=sorted(ro - rg),
+        residual=len(residual),
     )
 
 
@@ -195,7 +201,8 @@ def render_diff(cmp: Comparison, limit: int = 200) -> str:
     lines = [
         f"doc_key: {'ok' if cmp.doc_key_ok else 'DIFFERS'} (output {cmp.doc_key_output!r}, golden {cmp.doc_key_golden!r})",
         f"exact-node F1 {s['exact_node_f1']:.3f}   key F1 {s['key_f1']:.3f}   relation F1 {s['relation_f1']:.3f}"
-        f"   nodes {s['nodes_predicted']} output / {s['nodes_golden']} golden",
+        f"   nodes {s['nodes_predicted']} output / {s['nodes_golden']} golden"
+        + (f" (+{cmp.residual} residual, not scored)" if cmp.residual else ""),
         "",
         f"{'node_type':24s} {'out':>5s} {'gold':>5s} {'keyF1':>6s} {'exact':>6s} {'text':>6s} {'parent':>6s} {'pos':>6s} {'codes':>6s} {'items':>6s}",
     ]

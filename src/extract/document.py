@@ -20,6 +20,7 @@ class PageProblem:
     page: int
     code: str  # page_unreadable | unreadable_characters | image_without_text
     message: str
+    trace: str = ""  # the reader's traceback, for the run's log (never for the output)
 
 
 @dataclass
@@ -62,10 +63,13 @@ def _check_page(path: Path, i: int, width: float, height: float, started: float,
 
 def _unreadable(number: int, e: BaseException, pages: list[PageLayout]) -> tuple[PageLayout, PageProblem]:
     """An empty stand-in for a page the reader failed on: the page is lost, not the document."""
+    import traceback
+
     w, h = (pages[-1].width, pages[-1].height) if pages else (595.0, 842.0)
     detail = str(e).strip().splitlines()[0] if str(e).strip() else ""
     problem = PageProblem(number, "page_unreadable",
-                          f"page {number} could not be read ({type(e).__name__}{': ' + detail if detail else ''}): its content is missing")
+                          f"page {number} could not be read ({type(e).__name__}{': ' + detail if detail else ''}): its content is missing",
+                          trace=traceback.format_exc())
     return PageLayout(number=number, width=w, height=h, words=[]), problem
 
 
@@ -106,13 +110,14 @@ def read_document(path: Path, limits: Limits = Limits()) -> Document:
                     w, h = pdf.get_page_size(i)
                     _check_page(path, i + 1, w, h, started, limits)
                     layout = pdfium_reading.read_page(pdf, i)
-                    if not layout.words:
-                        images[i + 1] = pdfium_reading.image_cover(pdf, i)
                 except (LimitExceeded, MemoryError):
                     raise
                 except Exception as e:  # noqa: BLE001 - a damaged page: reported, never fatal
                     layout, problem = _unreadable(i + 1, e, pages)
                     problems.append(problem)
+                else:
+                    if not layout.words:
+                        images[i + 1] = _image_cover(pdfium_reading.image_cover, pdf, i)
                 pages.append(_readable_text(layout, problems))
         finally:
             pdf.close()
@@ -123,14 +128,15 @@ def read_document(path: Path, limits: Limits = Limits()) -> Document:
                 try:
                     _check_page(path, i, float(page.width), float(page.height), started, limits)
                     layout = read_page(page, i)
-                    if not layout.words:
-                        images[i] = _plumber_image_cover(page)
-                    page.flush_cache()  # keep memory flat on long documents
                 except (LimitExceeded, MemoryError):
                     raise
                 except Exception as e:  # noqa: BLE001 - a damaged page: reported, never fatal
                     layout, problem = _unreadable(i, e, pages)
                     problems.append(problem)
+                else:
+                    if not layout.words:
+                        images[i] = _image_cover(_plumber_image_cover, page)
+                page.flush_cache()  # keep memory flat on long documents
                 pages.append(_readable_text(layout, problems))
         finally:
             plumber.close()
@@ -147,6 +153,15 @@ def read_document(path: Path, limits: Limits = Limits()) -> Document:
     detect_furniture(pages)
     return Document(path=path, sha256=digest, pages=pages, labels=page_labels(pages), problems=problems,
                     image_pages={k: v for k, v in images.items() if v >= 0.5})
+
+
+def _image_cover(measure: object, *args: object) -> float:
+    """How much of a page without text images cover; 0 when the page's objects cannot be listed
+    (the page was read: only the hint that it is an image is lost)."""
+    try:
+        return float(measure(*args))  # type: ignore[operator]
+    except Exception:  # noqa: BLE001
+        return 0.0
 
 
 def _plumber_image_cover(page: object) -> float:

@@ -199,6 +199,35 @@ def required_children(tree: Tree, kind: str) -> list[Finding]:
     return out
 
 
+def usual_children(tree: Tree, kind: str) -> list[Finding]:
+    """Children a document gives nearly every node of a type (three in four, over four of them
+    at least) and a few lack: those few lost theirs, most likely to a neighbour that took them
+    (criteria read under the competence above). The family's own rules are in CHILDREN."""
+    known = {(p, c) for p, c, _ in CHILDREN.get(kind, [])}
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for n in tree.nodes:
+        parent = tree.by_key.get(n.get("parent_key") or "")
+        if parent is not None:
+            kinds[parent["node_type"]].add(n["node_type"])
+    out = []
+    for ptype, ctypes in kinds.items():
+        parents = [n for n in tree.nodes if n["node_type"] == ptype]
+        for ctype in sorted(ctypes):
+            if (ptype, ctype) in known or len(parents) < 4:
+                continue
+            lacking = [p for p in parents if not any(c["node_type"] == ctype for c in tree.children.get(p["node_key"], []))]
+            if not lacking or len(parents) - len(lacking) < 0.75 * len(parents):
+                continue
+            where = sorted({pg for n in lacking for pg in _where_children_go(tree, parents, n, ctype)})
+            out.append(Finding(
+                "missing_children",
+                f"{len(lacking)} of {len(parents)} {ptype} node(s) have no {ctype}, which the others have: "
+                f"{_names(tree, lacking)}", pages=sorted(set(_pages(lacking)) | set(where)),
+                nodes=[p["node_key"] for p in lacking],
+                missing=len(lacking) * tree.mean_children(ptype, ctype) * tree.mean_subtree(ctype), node_confidence=0.6))
+    return out
+
+
 def _where_children_go(tree: Tree, parents: list[dict[str, Any]], lacking: dict[str, Any], ctype: str) -> list[int]:
     """Pages where a parent's missing children would be printed: after the children of the
     parent before it, up to the first child of the parent after it (at most five pages)."""
@@ -549,10 +578,47 @@ def unnamed_categories(tree: Tree, kind: str) -> list[Finding]:
         wrong=len(other), node_confidence=0.5)]
 
 
+def _top(tree: Tree, n: dict[str, Any]) -> str:
+    while n.get("parent_key") and n["parent_key"] in tree.by_key:
+        n = tree.by_key[n["parent_key"]]
+    return n["node_key"]
+
+
+def consistent_layout(tree: Tree) -> list[Finding]:
+    """A document lays out all its blocs (activity types, compétences) alike: where a node type
+    may hang under two parent types (RNCP criteria under their competence, or under the bloc when
+    competences are not paired with rows), the blocs that do otherwise than nearly all the others
+    were read in another way, and the keys of those nodes follow from that reading."""
+    out = []
+    # per (node type, type of its top-level part): how each part holds those nodes
+    by_type: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for n in tree.nodes:
+        parent = tree.by_key.get(n.get("parent_key") or "")
+        if parent is not None:
+            top = _top(tree, n)
+            by_type[(n["node_type"], tree.by_key[top]["node_type"])][top][parent["node_type"]] += 1
+    for (ntype, _), tops in by_type.items():
+        patterns = Counter(max(c, key=lambda k: c[k]) for c in tops.values())
+        if len(patterns) < 2 or len(tops) < 3:
+            continue
+        usual, count = patterns.most_common(1)[0]
+        if count < 0.75 * len(tops):
+            continue  # no layout most blocs share
+        odd = [top for top, c in tops.items() if max(c, key=lambda k: c[k]) != usual]
+        nodes = [n for n in tree.nodes if n["node_type"] == ntype and _top(tree, n) in odd]
+        out.append(Finding(
+            "inconsistent_layout",
+            f"{ntype} nodes hang under a {usual} in {count} of {len(tops)} top-level parts, otherwise in "
+            f"{', '.join(tree.short(t) for t in odd[:4])}: that part was read another way",
+            pages=_pages(nodes), nodes=[*odd, *[n["node_key"] for n in nodes]], wrong=len(nodes), node_confidence=0.4))
+    return out
+
+
 def check_all(ref: dict[str, Any], printed: str, furniture_lines: Iterable[str]) -> list[Finding]:
     tree = Tree(ref)
     kind = ref["doc_kind"]
-    return [*grammar(tree, kind), *required_children(tree, kind), *assessed(tree, kind),
+    return [*grammar(tree, kind), *required_children(tree, kind), *usual_children(tree, kind), *assessed(tree, kind),
             *code_sequences(tree, printed), *announced_blocs(tree, kind, printed),
             *furniture_text(tree, furniture_lines), *statement_form(tree), *mid_sentence(tree),
-            *cross_references(tree, ref.get("diagnostics", [])), *unnamed_categories(tree, kind)]
+            *cross_references(tree, ref.get("diagnostics", [])), *unnamed_categories(tree, kind),
+            *consistent_layout(tree)]

@@ -59,7 +59,7 @@ class Line:
         out = ""
         prev: Word | None = None
         for w in self.words:
-            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.15 * w.size):
+            if prev is not None and (w.space_before or w.x0 - prev.x1 > 0.14 * w.size):
                 out += " "
             out += w.text
             prev = w
@@ -115,6 +115,17 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Stroke:
+    """A straight stroke that is neither horizontal nor vertical (a diagonal), end to end:
+    (x0, y0) to (x1, y1), y measured from the top of the page like every other coordinate."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True, slots=True)
 class Box:
     """A drawn rectangle or closed shape (coloured panel, framed cell) that groups content."""
 
@@ -123,6 +134,9 @@ class Box:
     x1: float
     bottom: float
     filled: bool
+    # The vertices of a straight-sided shape in drawing order (arrows, chevrons, notched panels);
+    # empty for a plain rectangle or a curved shape. docmodel.shapes reads them.
+    outline: tuple[tuple[float, float], ...] = ()
 
     def contains(self, x: float, y: float) -> bool:
         return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
@@ -140,7 +154,10 @@ class PageLayout:
     words: list[Word]
     segments: list[Segment] = field(default_factory=list)
     furniture: set[int] = field(default_factory=set)  # indexes of words that are page furniture
+    # (x0, top, x1, bottom) of ruled furniture blocks (a footer table): their rulings bound no content
+    furniture_blocks: list[tuple[float, float, float, float]] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    strokes: list[Stroke] = field(default_factory=list)
 
     def content_words(self) -> list[Word]:
         return [w for i, w in enumerate(self.words) if i not in self.furniture]
@@ -148,6 +165,13 @@ class PageLayout:
     @property
     def landscape(self) -> bool:
         return self.width > self.height
+
+
+def text_upright(a: float, b: float, c: float, d: float) -> bool:
+    """Text matrix [a b c d] sets text left to right on a horizontal baseline. Judged relative to
+    the matrix's scale: Word writes rotated headers as [1e-9 -1 1 1e-9], whose diagonal is tiny but
+    positive (a reader testing only the signs of a*d and b*c takes them for upright text)."""
+    return abs(b) < 1e-3 * (abs(a) + 1e-9) and abs(c) < 1e-3 * (abs(d) + 1e-9) and a > 0 and d > 0
 
 
 def group_lines(words: Iterable[Word], page: int = 0, split_gap: float | None = None) -> list[Line]:
@@ -159,7 +183,7 @@ def group_lines(words: Iterable[Word], page: int = 0, split_gap: float | None = 
     rows: list[list[Word]] = []
     for w in ws:
         placed = False
-        for row in reversed(rows[-3:]):
+        for row in reversed(rows[-8:]):
             ref = row[0]
             overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
             if overlap > 0.5 * min(ref.bottom - ref.top, w.bottom - w.top):
@@ -274,6 +298,12 @@ def read_page(page: object, number: int) -> PageLayout:
         return any(x0 <= xc <= x1 and t <= yc <= b for x0, t, x1, b in dark_fills)
 
     filtered = page.filter(visible)  # type: ignore[attr-defined]
+    for ch in filtered.chars:
+        m = ch.get("matrix")
+        if ch.get("upright") and m and not text_upright(*m[:4]):
+            # pdfminer calls a glyph upright from the signs of its matrix alone; its size is
+            # then the glyph's extent across the baseline, which runs along x for rotated text.
+            ch["upright"], ch["size"] = False, float(ch["x1"] - ch["x0"])
     raw = filtered.extract_words(
         x_tolerance=1.5,
         y_tolerance=2.5,
@@ -302,7 +332,23 @@ def read_page(page: object, number: int) -> PageLayout:
         words=words,
         segments=ruling_segments(page),
         boxes=panel_boxes(page),
+        strokes=diagonal_strokes(page),
     )
+
+
+def diagonal_strokes(page: object) -> list[Stroke]:
+    """Straight stroked pieces that are neither horizontal nor vertical (ticks, crosses);
+    pdfplumber gives their points top-down already."""
+    out: list[Stroke] = []
+    for obj in [*page.lines, *page.curves]:  # type: ignore[attr-defined]
+        path = obj.get("path") or []
+        if not obj.get("stroke") or obj.get("fill") or any(op[0] == "c" for op in path):
+            continue  # a curve's control points are no stroke; a filled shape is no tick
+        pts = [(float(x), float(y)) for x, y in obj.get("pts") or []]
+        for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+            if abs(ax - bx) > 0.5 and abs(ay - by) > 0.5:
+                out.append(Stroke(ax, ay, bx, by))
+    return out
 
 
 def panel_boxes(page: object) -> list[Box]:
@@ -315,7 +361,9 @@ def panel_boxes(page: object) -> list[Box]:
             continue
         if not (r.get("fill") or r.get("stroke")):
             continue
-        out.add(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), bool(r.get("fill"))))
+        pts = tuple((round(float(px), 1), round(float(py), 1)) for px, py in r.get("pts") or ())
+        out.add(Box(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), bool(r.get("fill")),
+                    pts if r.get("object_type") == "curve" and len(pts) >= 3 else ()))
     return sorted(out, key=lambda b: (b.top, b.x0))
 
 
@@ -329,7 +377,10 @@ def ruling_segments(page: object) -> list[Segment]:
     """
     segs: list[Segment] = []
     for ln in page.lines:  # type: ignore[attr-defined]
-        segs.append(Segment(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])))
+        x0, top, x1, bottom = float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])
+        if x1 - x0 > 0.5 and bottom - top > 0.5:
+            continue  # a diagonal (a tick's cross) rules nothing: see diagonal_strokes
+        segs.append(Segment(x0, top, x1, bottom))
     for r in page.rects:  # type: ignore[attr-defined]
         x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
         if x1 - x0 <= THIN or bottom - top <= THIN:

@@ -15,25 +15,31 @@ from typing import Any, Callable, Iterable
 
 from extract import __version__
 from extract.classify import classify_text
+from extract.docmodel.model import DocModel, build_model
 from extract.document import Document, read_document
+from extract.layout import group_lines
 from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic
 from extract.guard import run_guarded
-from extract.links import exact_matches
-from extract.outputs import atomic_write_text, dumps, write_referential
+from extract.levels import eqf_level
+from extract.links import FICHE_CHECK_CODES, exact_matches, fiche_checks
+from extract.outputs import atomic_write_text, dumps, referential_json, write_referential
 from extract.pdf_reading import Limits, sha256_file
-from extract.schema import Referential, Source
+from extract.records import RecordBuilder
+from extract.schema import Certification, Referential, Source
 from extract.scorecard import score_outputs
+from extract.text import hyphenates, printed_vocabulary, vocabulary
 
 EXTRACTOR_VERSION = __version__
 
 
-def _family_parsers() -> dict[str, Callable[[Document], FamilyResult]]:
-    from extract.families import but, re_eval, reac, rncp
+def _family_parsers() -> dict[str, Callable[[DocModel], FamilyResult]]:
+    from extract.families import but, fiche, re_eval, reac, rncp
 
     return {
         "rncp_referentiel": rncp.extract,
+        "rncp_fiche": fiche.extract,
         "reac": reac.extract,
         "re": re_eval.extract,
         "but_referentiel": but.extract,
@@ -61,24 +67,31 @@ def extract_document(path: Path, limits: Limits = Limits(), log: Path | None = N
     from extract.verdict import assess
 
     doc = read_document(path, limits)
+    model = build_model(doc)
     cls = classify_text(doc.text(max_pages=6))
     parser = _family_parsers().get(cls.kind)
     failure: str | None = None
     result: FamilyResult | None = None
+    vocab = vocabulary(w.text for p in doc.pages for w in p.content_words())
+    typeset = hyphenates(_line_end_breaks(doc), vocab)
     if parser is not None:
         try:
-            result = parser(doc)
+            with printed_vocabulary(vocab, typeset):
+                result = parser(model)
         except Exception as e:  # a parser bug must not lose the document: fall back, and say so
             failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}".split("\n", 1)[0]
             log_trace(log, f"{path.name}: {failure}", traceback.format_exc())
     if result is None:
-        result = generic.extract(doc, cls.kind)
+        result = generic.extract(model, cls.kind)
         if failure:
             result.builder.error("parser_failed", failure + (f" (traceback in {log.name})" if log else ""))
     b = result.builder
+    _set_level_eqf(result.certification, b)
     b.info("classified", f"family {cls.kind} (confidence {cls.confidence}; scores {cls.scores})")
     for problem in doc.problems:
         b.warn(problem.code, problem.message, page=problem.page)
+        if problem.trace:
+            log_trace(log, f"{path.name}: {problem.message}", problem.trace)
     unreadable = {pr.page for pr in doc.problems if pr.code == "page_unreadable"}
     for p in doc.pages:
         if not p.content_words() and p.words:
@@ -93,6 +106,28 @@ def extract_document(path: Path, limits: Limits = Limits(), log: Path | None = N
             n.prov.page_labels = [doc.labels.get(p, "") for p in n.prov.pages]
     ref.verdict = assess(doc, ref, cls)
     return ref
+
+
+def _line_end_breaks(doc: Document) -> list[tuple[str, str]]:
+    """Lines ending with a hyphen after a letter, each with the line under it in its column."""
+    out = []
+    for p in doc.pages:
+        lines = group_lines(p.content_words(), p.number, split_gap=1.5)
+        for k, ln in enumerate(lines):
+            t = ln.text
+            if len(t) >= 2 and t.endswith("-") and t[-2].isalpha():
+                below = [x for x in lines[k + 1:] if x.top > ln.top and abs(x.x0 - ln.x0) < 20]
+                if below:
+                    out.append((t, below[0].text))
+    return out
+
+
+def _set_level_eqf(cert: Certification, b: RecordBuilder) -> None:
+    """Every family's printed level, as the EQF level it means (levels of all families compare)."""
+    if cert.level_eqf is None:
+        cert.level_eqf = eqf_level(cert.level)
+    if cert.level and cert.level_eqf is None:
+        b.warn("level_not_mapped", f"printed level {cert.level!r} has no EQF equivalent: level_eqf left null")
 
 
 @dataclass
@@ -287,9 +322,10 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     (and review pages) for a batch. Verdicts take the agreement between documents into account."""
     report = RunReport(documents=list(results))
     written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
-    apply_agreement(written)
+    rechecked = check_against_fiches(written)
+    rechecked |= apply_agreement(written)
     if review:
-        write_reviews(report.documents, golden_dir)
+        write_reviews(report.documents, golden_dir, rewritten=rechecked)
     errors = [d.error for d in report.documents if d.error]
     atomic_write_text(out_dir / "errors.json", dumps(errors))
     outputs = [doc for _, doc in written]
@@ -316,11 +352,13 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     return report
 
 
-def apply_agreement(written: list[tuple[DocResult, dict[str, Any]]]) -> None:
+def apply_agreement(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
     """Add to each output's verdict what the other documents of the run say about it (an RE and
-    its REAC), rewriting the outputs whose verdict changed."""
+    its REAC, a fiche and its référentiel), rewriting the outputs whose verdict changed. Returns
+    the outputs rewritten."""
     from extract.verdict import RUN_CODES, agreement, with_findings
 
+    rewritten: set[str] = set()
     found = agreement([doc for _, doc in written])
     for d, doc in written:
         findings = found.get(doc["doc_key"], [])
@@ -332,7 +370,26 @@ def apply_agreement(written: list[tuple[DocResult, dict[str, Any]]]) -> None:
         if new != doc["verdict"]:
             doc["verdict"] = new
             atomic_write_text(Path(d.output), dumps(doc))
+            rewritten.add(str(d.output))
         d.take_verdict(new)
+    return rewritten
+
+
+def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
+    """A référentiel checked against the fiche of its certification in the same run: the
+    disagreements become diagnostics of the référentiel's output. They are recomputed for every
+    référentiel of the run (none when no fiche is there) and the output rewritten only when they
+    changed, so an unchanged re-run leaves every byte as it was. Returns the outputs rewritten."""
+    rewritten: set[str] = set()
+    checks = fiche_checks([doc for _, doc in written])[1]
+    for i, found in checks.items():
+        d, doc = written[i]
+        diagnostics = [x for x in doc.get("diagnostics", []) if x.get("code") not in FICHE_CHECK_CODES] + found
+        if diagnostics != doc.get("diagnostics"):
+            doc["diagnostics"] = diagnostics
+            atomic_write_text(Path(d.output), referential_json(Referential.model_validate(doc)))
+            rewritten.add(str(d.output))
+    return rewritten
 
 
 def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: set[str] | None = None) -> list[Path]:
@@ -360,15 +417,17 @@ def write_version_diffs(outputs: list[dict[str, Any]], folder: Path, changed: se
     return written
 
 
-def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None) -> None:
-    """One <stem>.review.html per extracted document, beside its JSON."""
+def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None,
+                  rewritten: set[str] | None = None) -> None:
+    """One <stem>.review.html per extracted document, beside its JSON (again for an unchanged
+    document whose output the run `rewritten`)."""
     from extract.review import write_review
 
     for d in documents:
         if not d.output:
             continue
         out = Path(d.output)
-        if d.status == "unchanged" and out.with_suffix(".review.html").is_file():
+        if d.status == "unchanged" and out.with_suffix(".review.html").is_file() and str(out) not in (rewritten or set()):
             continue
         ref = Referential.model_validate_json(out.read_text(encoding="utf-8"))
         gpath = golden_dir / f"{d.doc}.json" if golden_dir else None

@@ -227,7 +227,10 @@ class Source(_Model):
 class Certification(_Model):
     title: str | None = None
     codes: list[Code] = Field(default_factory=list)
-    level: str | None = None
+    level: str | None = None  # as printed
+    # The European (EQF) level 1..8 the printed level means, whichever French nomenclature it is
+    # printed in (1969 "Niveau III" = 5; 2019 "Niveau 5" = 5): levels of all families compare.
+    level_eqf: int | None = Field(default=None, ge=1, le=8)
     certifier: str | None = None
     # Keys vary by family (validation/update; RE: arrete/jo/effet/update): kept open.
     dates: dict[str, date | None] = Field(default_factory=lambda: {"validation": None, "update": None})

@@ -1,4 +1,5 @@
-"""The scorecard of a run: every output that has a golden, compared by SCHEMA.md section 4."""
+"""The scorecard of a run: every output that has a golden, compared by SCHEMA.md section 4
+(residual nodes shown apart: they make no claim and are not scored)."""
 
 from __future__ import annotations
 
@@ -33,11 +34,13 @@ def score_outputs(outputs: dict[str, Path], golden_dir: Path) -> dict[str, Any]:
 
 
 def render_scorecard(card: dict[str, Any]) -> str:
-    rows = [f"{'document':48s} {'doc_key':7s} {'exactF1':>7s} {'keyF1':>6s} {'relF1':>6s} {'nodes':>11s}"]
+    # nodes: output/golden, residual nodes (kept, not scored) apart.
+    rows = [f"{'document':48s} {'doc_key':7s} {'exactF1':>7s} {'keyF1':>6s} {'relF1':>6s} {'nodes':>11s} {'residual':>8s}"]
     for d in card["documents"]:
         rows.append(
             f"{d['doc'][:48]:48s} {'ok' if d['doc_key_ok'] else 'DIFF':7s} {d['exact_node_f1']:7.3f} "
-            f"{d['key_f1']:6.3f} {d['relation_f1']:6.3f} {d['nodes_predicted']:5d}/{d['nodes_golden']:<5d}"
+            f"{d['key_f1']:6.3f} {d['relation_f1']:6.3f} {d['nodes_predicted']:5d}/{d['nodes_golden']:<5d} "
+            f"{d.get('nodes_residual', 0):8d}"
         )
     if card["documents"]:
         rows.append(

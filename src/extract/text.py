@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterable, Iterator
 
 _LIGATURES = {
     "\ufb00": "ff",
@@ -64,8 +68,92 @@ def key_code(printed: str) -> str:
     return t.rstrip(".")
 
 
+_VOCABULARY: ContextVar[tuple[dict[str, int], list[str], bool] | None] = ContextVar("vocabulary", default=None)
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*$")
+
+
+def vocabulary(words: Iterable[str]) -> dict[str, int]:
+    """How often a document prints each word whole (lower case): what tells a typesetter's break
+    from a compound. Words cut by a line-end hyphen ("informa-") are not counted; hyphenated
+    compounds are counted whole and by their parts."""
+    out: dict[str, int] = {}
+    for w in words:
+        if w.endswith("-"):
+            continue
+        # An elided article is no part of the word: "l'informatique" prints "informatique".
+        tokens = re.split(r"[\s–—/.,;:!?()«»\"“”\[\]'’]+", w)
+        tokens += [p for t in tokens if "-" in t for p in t.split("-")]
+        for token in tokens:
+            token = token.strip("'’")
+            if len(token) >= 2 and all(_LETTERS.match(p) for p in token.split("-") if p):
+                out[token.lower()] = out.get(token.lower(), 0) + 1
+    return out
+
+
+def hyphenates(breaks: Iterable[tuple[str, str]], vocab: dict[str, int], least: int = 3) -> bool:
+    """Does the typesetter cut words at line ends? `breaks`: (line ending in "-", next line).
+    A typesetter that hyphenates does it often, in words printed whole elsewhere; a line-end
+    hyphen in a document that does not (a Word export) is a real compound ("micro-services")."""
+    ordered = sorted(vocab)
+    cut = total = 0
+    for before, after in breaks:
+        a, b = _tail(before), _head(after)
+        if not a or not b or not b[0].islower():
+            continue
+        total += 1
+        if _cut_word(a, b, vocab, ordered):
+            cut += 1
+    return cut >= least and cut >= 0.5 * total
+
+
+@contextmanager
+def printed_vocabulary(words: dict[str, int], typeset_hyphens: bool) -> Iterator[None]:
+    """Within this block, join_wrapped mends the words a line end cut (see join_wrapped);
+    `typeset_hyphens`: the typesetter hyphenates (see hyphenates), so line-end hyphens may go."""
+    token = _VOCABULARY.set((words, sorted(words), typeset_hyphens))
+    try:
+        yield
+    finally:
+        _VOCABULARY.reset(token)
+
+
+def _tail(text: str) -> str:
+    m = re.search(r"([^\W\d_]+)-?$", text)
+    return m.group(1) if m else ""
+
+
+def _head(text: str) -> str:
+    m = re.match(r"^([^\W\d_]+)", text)
+    return m.group(1) if m else ""
+
+
+def _cut_word(a: str, b: str, vocab: dict[str, int], ordered: list[str]) -> bool:
+    """Is "a-" / "b" one word cut by the typesetter? The document prints "ab" whole, or a word
+    of its family (sharing the cut and three letters after it: "para-" / "métreur" beside
+    "paramétrage"), and never the compound "a-b"; two words it prints on their own and never
+    joined ("tiers-" / "lieux") are a compound."""
+    joined, compound = (a + b).lower(), f"{a}-{b}".lower()
+    if compound in vocab:
+        return False
+    if joined in vocab:
+        return True
+    if len(b) < 3 or (a.lower() in vocab and b.lower() in vocab):
+        return False
+    prefix = joined[: len(a) + 3]
+    i = bisect.bisect_left(ordered, prefix)
+    return i < len(ordered) and ordered[i].startswith(prefix)
+
+
 def join_wrapped(lines: list[str]) -> str:
-    """Join the printed lines of one paragraph: one space, or none after a line-end hyphen."""
+    """Join the printed lines of one paragraph: one space, or none after a line-end hyphen.
+
+    With the document's vocabulary in scope (printed_vocabulary), a line end that cut a word is
+    mended: "informa-" / "tique" is "informatique" when the document prints "informatique" and
+    not "informa-tique" (a typesetter's hyphenation; "tiers-" / "lieux" stays "tiers-lieux"), and
+    "TECHNOLOGIQ" / "UES" is "TECHNOLOGIQUES" when neither piece is a word it prints but the
+    whole is (a narrow cell broke the word without a hyphen)."""
+    scope = _VOCABULARY.get()
+    vocab, ordered, typeset = scope if scope is not None else ({}, [], False)
     out = ""
     for line in lines:
         line = line.strip()
@@ -73,7 +161,15 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out.endswith("-") and not out.endswith(" -"):
+            continue
+        a, b = _tail(out), _head(line)
+        if out.endswith("-") and not out.endswith(" -"):
+            if typeset and a and b and b[0].islower() and _cut_word(a, b, vocab, ordered):
+                out = out[:-1] + line
+            else:
+                out += line
+        elif (vocab and a and b and out[-1].isalpha() and (a + b).lower() in vocab
+              and vocab.get(a.lower(), 0) <= 1 and vocab.get(b.lower(), 0) <= 1):
             out += line
         else:
             out += " " + line

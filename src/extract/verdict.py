@@ -403,50 +403,37 @@ def agreement(outputs: list[dict[str, Any]]) -> dict[str, list[Finding]]:
     return out
 
 
-def _rncp_number(d: dict[str, Any]) -> str | None:
-    m = re.search(r"RNCP\s*(\d{4,6})", d["doc_key"] + " " + " ".join(
-        c.get("value", "") for c in (d.get("certification") or {}).get("codes", [])))
-    return m.group(1) if m else None
-
-
 def _fiche_agreement(outputs: list[dict[str, Any]]) -> dict[str, list[Finding]]:
-    """A fiche and the référentiel of one certification (same RNCP number printed, else the same
-    title) print the same blocs, in the same order. Blocs of the fiche with no bloc of the
-    référentiel are blocs the référentiel's reading missed; the other differences (wording,
-    competences grouped otherwise) are notes: the two documents are written apart."""
+    """A fiche and the référentiel of one certification in the run print the same blocs: the run
+    writes each disagreement as a diagnostic of the référentiel (links.fiche_checks). A bloc the
+    fiche lists and the référentiel's output lacks is a bloc its reading missed; a title worded
+    otherwise, a bloc the fiche does not list or another count of competences are notes: the two
+    documents are written apart, and either may be the one that differs."""
+    from extract.links import FICHE_CHECK_CODES
+
     out: dict[str, list[Finding]] = {}
-    fiches = [d for d in outputs if d.get("doc_kind") == "rncp_fiche"]
     for ref in (d for d in outputs if d.get("doc_kind") == "rncp_referentiel"):
-        number = _rncp_number(ref)
-        title = (ref.get("certification") or {}).get("title")
-        fiche = next((f for f in fiches if number and _rncp_number(f) == number), None) or next(
-            (f for f in fiches if title and similarity(title, (f.get("certification") or {}).get("title")) >= 0.8), None)
-        if fiche is None:
+        found = [x for x in ref.get("diagnostics", []) if x.get("code") in FICHE_CHECK_CODES]
+        if not found:
             continue
-        tree, theirs = Tree(ref), Tree(fiche)
-        ours = [n for n in tree.nodes if n["node_type"] == "block"]
-        blocs = [n for n in theirs.nodes if n["node_type"] == "block"]
-        unmatched = [b for b in blocs if max((similarity(b.get("title") or b.get("text"), o.get("title") or o.get("text"))
-                                              for o in ours), default=0.0) < AGREE]
+        tree = Tree(ref)
+        missing = [x for x in found if x["code"] == "fiche_bloc_missing"]
         findings = []
-        if len(blocs) > len(ours):
+        if missing:
             findings.append(Finding(
-                "blocs_not_in_referential",
-                f"the fiche {fiche['doc_key']} prints {len(blocs)} blocs, {len(ours)} were read here"
-                + (f"; not found: {', '.join(repr((b.get('title') or '')[:50]) for b in unmatched[:3])}" if unmatched else ""),
-                nodes=[n["node_key"] for n in ours], missing=(len(blocs) - len(ours)) * tree.mean_subtree("block")))
-        elif unmatched or len(blocs) != len(ours):
-            findings.append(Finding(
-                "blocs_worded_otherwise",
-                f"the fiche {fiche['doc_key']} prints {len(blocs)} blocs, {len(ours)} here; "
-                f"{len(unmatched)} worded otherwise: {', '.join(repr((b.get('title') or '')[:50]) for b in unmatched[:3])}",
-                nodes=[n["node_key"] for n in ours], note=True))
-        if findings:
-            out[ref["doc_key"]] = findings
+                "blocs_not_in_referential", "; ".join(x["message"] for x in missing[:3]),
+                nodes=[n["node_key"] for n in tree.nodes if n["node_type"] == "block"],
+                missing=len(missing) * tree.mean_subtree("block")))
+        others = [x for x in found if x["code"] != "fiche_bloc_missing"]
+        if others:
+            findings.append(Finding("fiche_disagrees", "; ".join(x["message"] for x in others[:3])
+                                    + (f" and {len(others) - 3} more" if len(others) > 3 else ""),
+                                    pages=sorted({x["page"] for x in others if x.get("page")}), note=True))
+        out[ref["doc_key"]] = findings
     return out
 
 
-RUN_CODES = ("not_in_reac", "criteria_not_in_reac", "blocs_not_in_referential", "blocs_worded_otherwise")
+RUN_CODES = ("not_in_reac", "criteria_not_in_reac", "blocs_not_in_referential", "fiche_disagrees")
 
 
 def with_findings(verdict: dict[str, Any], ref: dict[str, Any], findings: list[Finding]) -> dict[str, Any]:

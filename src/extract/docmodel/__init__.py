@@ -2,6 +2,7 @@
 families (meaning only).
 
 Furniture (headers, footers, page numbers, footer tables), paragraphs and lists with markers and
-depth, headings, and tables with cells, spans and page-break continuations live here. Family
-parsers read this model; none of them finds tables, cells, lists or furniture itself.
+depth, headings, tables with cells, spans and page-break continuations, rulings joined from the
+pieces a writer drew (rulings.py) and check boxes, drawn or printed (marks.py) live here. Family
+parsers read this model; none of them finds tables, cells, lists, marks or furniture itself.
 """

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.docmodel.furniture import content_segments
+from extract.docmodel.rulings import join_collinear
 from extract.layout import Line, PageLayout, Segment, Word, group_lines, mark_underlines
 
 MIN_VERTICAL = 12.0  # shorter vertical strokes are glyph parts or decorations, not rulings
@@ -56,6 +58,8 @@ class PageGrid:
     full_rows: list[tuple[float, float]]
     words: list[Word]
     segments: list[Segment]
+    kind: str = "ruled"  # ruled | shaded | rules (horizontal only) | whitespace
+    _cells: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ncols(self) -> int:
@@ -79,7 +83,14 @@ class PageGrid:
         return lines
 
     def cells(self, col: int, data_top: float) -> list[CellPart]:
-        """The cells of one column below `data_top`, full-width rows excluded."""
+        """The cells of one column below `data_top`, full-width rows excluded (read once: the
+        table model asks for them several times)."""
+        key = (col, round(data_top, 3), id(self.words), len(self.words))
+        if key not in self._cells:
+            self._cells[key] = self._read_cells(col, data_top)
+        return list(self._cells[key])
+
+    def _read_cells(self, col: int, data_top: float) -> list[CellPart]:
         x0, x1 = self.bounds[col], self.bounds[col + 1]
         ys = [y for y in self.rules[col] if y > data_top + 1.0]
         edges = [data_top, *ys]
@@ -116,7 +127,9 @@ def _cluster(values: list[tuple[float, float]], tol: float) -> list[tuple[float,
 
 def find_grid(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VERTICAL) -> PageGrid | None:
     """The main ruled grid of a page (the one with the most vertical ruling), or None."""
-    vs = [s for s in page.segments if not s.horizontal and s.bottom - s.top >= min_vertical]
+    # A border drawn cell by cell is one ruling: a one-line row's pieces are shorter than a glyph.
+    segments = content_segments(page)  # a footer table's rulings never extend a content grid
+    vs = [s for s in join_collinear(s for s in segments if not s.horizontal) if s.bottom - s.top >= min_vertical]
     if len(vs) < min_cols + 1:
         return None
     # The grid spans the vertical range of its longest rulings; other boxes on the page are ignored.
@@ -136,7 +149,7 @@ def find_grid(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VER
     bounds = [c[0] for c in clusters]
     if len(bounds) < min_cols + 1:
         return None
-    hs = [s for s in page.segments if s.horizontal and s.bottom - s.top < 3 and top - 2 <= s.top <= bottom + 2]
+    hs = [s for s in segments if s.horizontal and s.bottom - s.top < 3 and top - 2 <= s.top <= bottom + 2]
     rules: list[list[float]] = []
     for i in range(len(bounds) - 1):
         # A cell border meets the column's boundary rulings; an underline starts at the text.
@@ -163,7 +176,7 @@ def find_grid(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VER
 def find_grids(page: PageLayout, min_cols: int = 3, min_vertical: float = MIN_VERTICAL) -> list[PageGrid]:
     """Every ruled grid of a page, top to bottom (tables printed as separate blocks)."""
     grids: list[PageGrid] = []
-    segments = list(page.segments)
+    segments = content_segments(page)
     while True:
         sub = PageLayout(page.number, page.width, page.height, page.words, segments)
         grid = find_grid(sub, min_cols, min_vertical)

@@ -20,14 +20,15 @@ BULLET_GLYPHS = frozenset(
 )
 
 
-def split_marker(line: Line) -> tuple[str | None, list[Word]]:
-    """The bullet marker opening a line (as printed), and the words after it."""
+def split_marker(line: Line, o_list: bool = False) -> tuple[str | None, list[Word]]:
+    """The bullet marker opening a line (as printed), and the words after it. `o_list`: the
+    block sets several lines as "o" + text at the same two indents (a list of "o" bullets)."""
     if not line.words:
         return None, []
     first = line.words[0]
     t = first.text
     if t in BULLET_GLYPHS and len(line.words) > 1:
-        if t == "o" and not _looks_like_o_bullet(line):
+        if t == "o" and not (o_list or _looks_like_o_bullet(line)):
             return None, line.words
         return t, line.words[1:]
     if t in BULLET_GLYPHS and t != "o" and len(line.words) == 1:
@@ -69,6 +70,20 @@ def normal_space(lines: Sequence[Line]) -> float:
     if not gaps:
         return 0.28 * (lines[0].size if lines else 10.0)
     return gaps[len(gaps) // 5]
+
+
+def _o_lists(lines: Sequence[Line]) -> set[int]:
+    """Lines opened by a lone "o" that is a list marker: "o" a word apart from its text, on two or
+    more lines whose "o" and text start at the same indents (the French word "o" never does)."""
+    opened = [ln for ln in lines if len(ln.words) > 1 and ln.words[0].text == "o"
+              and ln.words[1].x0 - ln.words[0].x1 > 0.15 * ln.words[0].size]
+    out: set[int] = set()
+    for ln in opened:
+        twins = [o for o in opened if abs(o.words[0].x0 - ln.words[0].x0) <= 1.5
+                 and abs(o.words[1].x0 - ln.words[1].x0) <= 1.5]
+        if len(twins) >= 2:
+            out.add(id(ln))
+    return out
 
 
 def _looks_like_o_bullet(line: Line) -> bool:
@@ -170,10 +185,11 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None,
     # When every paragraph is one line, the median gap is the blank line itself: cap by font size.
     pitch = min(sorted(pitches)[len(pitches) // 2], 1.35 * size) if pitches else size * 1.2
     entries: list[Entry] = []
+    o_lists = _o_lists(lines)
     marker_levels: list[tuple[float, float, str]] = []  # (marker x0, text x0, glyph) of open levels
     prev: Line | None = None
     for ln in lines:
-        marker, words = split_marker(ln)
+        marker, words = split_marker(ln, id(ln) in o_lists)
         text_x0 = words[0].x0 if words else ln.x1 + 2.0
         new_entry = True
         page_break = prev is not None and ln.page != prev.page

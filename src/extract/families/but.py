@@ -1,30 +1,49 @@
-"""BUT référentiels de compétences: designed brochures read from their geometry.
+"""BUT référentiels de compétences: designed brochures read from their shapes.
 
-The overview page prints one row per compétence (short name · statement · composantes "en …"),
-columns separated by white gutters. Each compétence then has a detail page (found by its
-statement) with its composantes, its situations professionnelles (right of that label), and its
-niveaux: "Niveau n" and a libellé in a left column, the apprentissages critiques in the boxes
-beside it. A text printed on several pages (overview + detail) is one node with all its pages.
+Two ways of printing a référentiel are read.
+
+- Overview, then detail pages: one page lists the compétences, one row each (short name ·
+  statement · composantes "en …"), columns separated by white gutters; each compétence then has
+  a detail page (found by its statement) with its composantes, its situations professionnelles
+  (right of that label), and its niveaux: "Niveau n" and a libellé in a left column, the
+  apprentissages critiques in the boxes beside it.
+- Title bars: each compétence opens with a bar "<label> <n> : <libellé>"; under it its
+  description and composantes, a framed "Situations professionnelles" list, then its niveaux as a
+  chain of arrows, each arrow holding a libellé beside a box of apprentissages critiques. Pages
+  that follow, each headed by a parcours, repeat the compétences' bars with the niveaux that
+  parcours reaches in a row of chevrons.
+
+A text printed on several pages (overview + detail, niveau + parcours page) is one node with
+all its pages. Pages that hold no part of the référentiel are named in one diagnostic.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
+from extract.docmodel.columns import bands, columns
+from extract.docmodel.labels import labelled_entries
+from extract.docmodel.shapes import (TitleBar, beside, box_of_line, chains, column_labels, framed_groups, inside,
+                                     pointing, title_bars, within)
+from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.layout import Line, PageLayout
+from extract.layout import Box, Line, PageLayout
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import join_wrapped, normalize_text, slugify
 
 LEVEL = re.compile(r"^Niveau\s+(\d+)\s*$", re.I)
 AC_CODE = re.compile(r"^(AC\s?\d{2,}\.\d{2})\s*[-–:]?\s*(.*)$")
 PATHWAY = re.compile(r"^Parcours\s+\S")
-GUTTER = 6.0
+# A title bar naming a numbered item: "Compétence 3 : Administrer des systèmes …".
+NUMBERED_BAR = re.compile(r"^(\S+)\s+(\d+)\s*:\s*(\S.*)$")
+# A section number printed before a heading ("B.2.1", "3.", "II.").
+SECTION_NUMBER = re.compile(r"^(?:[A-Z]?\d*(?:\.\d+)+\.?|\d+\.?|[A-Z]\.|[IVX]+\.)\s+")
+SPLIT_GAP = 1.2
 
 
 def _norm(text: str) -> str:
@@ -34,6 +53,30 @@ def _norm(text: str) -> str:
 def _is_composante(line: Line) -> bool:
     _, words = split_marker(line)
     return bool(words) and words[0].text == "en"
+
+
+def _line_texts(words_per_line: list[list]) -> list[str]:
+    return [Line(list(ws)).text for ws in words_per_line if ws]
+
+
+class Reading:
+    """The document's lines, read once, and the words it prints whole (for hyphenation)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._lines: dict[int, list[Line]] = {}
+
+    def lines(self, page: PageLayout) -> list[Line]:
+        if page.number not in self._lines:
+            self._lines[page.number] = self.doc.content_lines(page, split_gap=SPLIT_GAP)
+        return self._lines[page.number]
+
+    def join(self, texts: list[str]) -> str:
+        """One paragraph from its printed lines (join_wrapped undoes a typesetter's hyphens)."""
+        return join_wrapped(texts)
+
+    def entry_text(self, e: Entry) -> str:
+        return self.join(_line_texts(e.words))
 
 
 def composante_entries(lines: list[Line]) -> list[Entry]:
@@ -49,36 +92,10 @@ def composante_entries(lines: list[Line]) -> list[Entry]:
     return out
 
 
-def columns(lines: list[Line], page_width: float) -> list[tuple[float, float]]:
-    """x-ranges of the page's text columns, separated by white gutters (wide lines ignored)."""
-    spans = sorted((ln.x0, ln.x1) for ln in lines if ln.x1 - ln.x0 < 0.7 * page_width)
-    cols: list[list[float]] = []
-    for x0, x1 in spans:
-        if cols and x0 <= cols[-1][1] + GUTTER:
-            cols[-1][1] = max(cols[-1][1], x1)
-        else:
-            cols.append([x0, x1])
-    return [(a, b) for a, b in cols]
-
-
-def bands(lines: list[Line]) -> list[list[Line]]:
-    """Horizontal bands of a page separated by vertical white space (panels, sections)."""
-    out: list[list[Line]] = []
-    bottom = None
-    for ln in sorted(lines, key=lambda ln: ln.top):
-        if bottom is not None and ln.top - bottom > 1.2 * ln.size:
-            out.append([])
-        if not out:
-            out.append([])
-        out[-1].append(ln)
-        bottom = ln.bottom if bottom is None else max(bottom, ln.bottom)
-    return out
-
-
 def column_texts(doc: Document, page: PageLayout) -> list[str]:
     """Each text column of each band, read top to bottom and normalized: where a node's text is
     looked up when deciding which pages print it."""
-    lines = doc.content_lines(page, split_gap=1.2)
+    lines = doc.content_lines(page, split_gap=SPLIT_GAP)
     texts = []
     for band in bands(lines):
         cols = columns(band, page.width)
@@ -100,7 +117,7 @@ class Competence:
 def overview(doc: Document) -> tuple[int, list[Competence]] | None:
     """The page listing the compétences: rows of short name, statement and composantes."""
     for page in doc.pages:
-        lines = doc.content_lines(page, split_gap=1.2)
+        lines = doc.content_lines(page, split_gap=SPLIT_GAP)
         comp_lines = [ln for ln in lines if _is_composante(ln)]
         if len(comp_lines) < 3:
             continue
@@ -129,8 +146,13 @@ def overview(doc: Document) -> tuple[int, list[Competence]] | None:
 
 
 def _label(lines: list[Line], words: tuple[str, ...]) -> Line | None:
+    """The line printing a label, on one line or with its second word on a line close below."""
+    phrase = " ".join(words)
     for ln in lines:
-        if _norm(ln.text).startswith(words[0]) and (len(words) == 1 or any(
+        t = _norm(ln.text)
+        if t.startswith(phrase):
+            return ln
+        if t.startswith(words[0]) and (len(words) == 1 or any(
                 _norm(o.text).startswith(words[1]) for o in lines if abs(o.top - ln.top) < 25)):
             return ln
     return None
@@ -156,7 +178,7 @@ def detail_pages(doc: Document, comps: list[Competence], skip: set[int],
             current = starts[page.number]
             out[current] = [page]
         elif current is not None and page.number not in skip:
-            lines = doc.content_lines(page, split_gap=1.2)
+            lines = doc.content_lines(page, split_gap=SPLIT_GAP)
             if any(LEVEL.match(ln.text) for ln in lines):
                 out[current].append(page)
             else:
@@ -185,18 +207,14 @@ def titled_groups(entries: list[Entry]) -> list[Group]:
     return groups
 
 
-def _box_of(page: PageLayout, line: Line) -> tuple[float, float] | None:
-    boxes = [b for b in page.boxes if b.contains((line.x0 + line.x1) / 2, (line.top + line.bottom) / 2)
-             and b.x1 - b.x0 < 0.4 * page.width]
-    if not boxes:
-        return None
-    box = min(boxes, key=lambda b: b.area)
-    return box.top, box.bottom
+def _framed_groups(page: PageLayout, lines: list[Line]) -> list[Group]:
+    return [g for part, box in framed_groups(page, lines)
+            for g in titled_groups(parse_entries(part, right_edge=box.x1 - 4.0 if box else None))]
 
 
 def levels(doc: Document, page: PageLayout) -> list[tuple[str, str, list[Line], list[Group]]]:
     """(number, libellé, lines, apprentissages critiques) for each "Niveau n" of a detail page."""
-    lines = doc.content_lines(page, split_gap=1.2)
+    lines = doc.content_lines(page, split_gap=SPLIT_GAP)
     marks = [ln for ln in lines if LEVEL.match(ln.text)]
     if not marks:
         return []
@@ -204,46 +222,22 @@ def levels(doc: Document, page: PageLayout) -> list[tuple[str, str, list[Line], 
     right = [ln for ln in lines if ln.x0 > left_edge and ln.top >= min(m.top for m in marks) - 20]
     ac_x = min((ln.x0 for ln in right), default=page.width) - 2
     out = []
-    bands = [_box_of(page, mark) for mark in marks]
-    tops = [band[0] - 1 if band else mark.top - 5 for band, mark in zip(bands, marks)]
-    for k, (mark, band) in enumerate(zip(marks, bands)):
+    shapes = [box_of_line(page, mark) for mark in marks]
+    tops = [shape.top - 1 if shape else mark.top - 5 for shape, mark in zip(shapes, marks)]
+    for k, (mark, shape) in enumerate(zip(marks, shapes)):
         # Level shapes may overlap (chevrons): a level's band stops where the next one starts.
         nxt = tops[k + 1] if k + 1 < len(marks) else page.height
         top = tops[k]
-        bottom = min(band[1] + 1, nxt) if band else nxt
+        bottom = min(shape.bottom + 1, nxt) if shape else nxt
         libelle = [ln for ln in lines if ln.x1 <= ac_x and mark.bottom <= ln.top < min(bottom, nxt) and ln is not mark]
         ac_lines = [ln for ln in lines if ln.x0 >= ac_x and top <= (ln.top + ln.bottom) / 2 < bottom]
-        groups: list[Group] = []
-        for part, right in _split_by_boxes(page, ac_lines):
-            groups.extend(titled_groups(parse_entries(part, right_edge=right)))
         out.append((LEVEL.match(mark.text).group(1), join_wrapped([ln.text for ln in libelle]),  # type: ignore[union-attr]
-                    [mark, *libelle], groups))
+                    [mark, *libelle], _framed_groups(page, ac_lines)))
     return out
 
 
-def _split_by_boxes(page: PageLayout, lines: list[Line]) -> list[tuple[list[Line], float | None]]:
-    """Lines grouped by the framed box they sit in (left to right), else by text column; with the
-    right margin of each group (the box's inner edge) when a box frames it."""
-    groups: dict[tuple[float, float, float, float], list[Line]] = {}
-    loose: list[Line] = []
-    for ln in lines:
-        cx, cy = (ln.x0 + ln.x1) / 2, (ln.top + ln.bottom) / 2
-        boxes = [b for b in page.boxes if b.contains(cx, cy) and b.x0 <= ln.x0 + 1 and ln.x1 <= b.x1 + 1]
-        if boxes:
-            b = min(boxes, key=lambda b: b.area)
-            groups.setdefault((b.x0, b.top, b.x1, b.bottom), []).append(ln)
-        else:
-            loose.append(ln)
-    parts: list[tuple[list[Line], float | None]] = [
-        (groups[k], k[2] - 4.0) for k in sorted(groups, key=lambda k: (k[0], k[1]))]
-    if loose:
-        for a, b in columns(loose, page.width) or [(0, page.width)]:
-            parts.append(([ln for ln in loose if a - 1 <= ln.x0 and ln.x1 <= b + 1], None))
-    return [(sorted(p, key=lambda ln: (round(ln.top), ln.x0)), r) for p, r in parts if p]
-
-
 def situations(doc: Document, page: PageLayout) -> list[Group]:
-    lines = doc.content_lines(page, split_gap=1.2)
+    lines = doc.content_lines(page, split_gap=SPLIT_GAP)
     label = _label(lines, ("situations", "professionnelles"))
     if label is None:
         return []
@@ -251,12 +245,11 @@ def situations(doc: Document, page: PageLayout) -> list[Group]:
     bottom = stop.top if stop is not None else page.height
     region = [ln for ln in lines if ln.x0 > label.x1 + 5 and label.top - 40 <= ln.top < bottom - 2
               and not _is_composante(ln)]
-    return [g for part, right in _split_by_boxes(page, region)
-            for g in titled_groups(parse_entries(part, right_edge=right))]
+    return _framed_groups(page, region)
 
 
 def detail_composantes(doc: Document, page: PageLayout) -> list[Entry]:
-    lines = doc.content_lines(page, split_gap=1.2)
+    lines = doc.content_lines(page, split_gap=SPLIT_GAP)
     label = _label(lines, ("situations", "professionnelles"))
     limit = label.top - 20 if label else page.height
     comps = [ln for ln in lines if _is_composante(ln) and ln.top < limit]
@@ -288,11 +281,25 @@ def pathways(doc: Document) -> list[tuple[str, str, list[Line]]]:
     return list(found.values())
 
 
+_BUT = re.compile(r"^[«\"“\s]*(?:B\.U\.T\.|Bachelor\s+Universitaire\s+de\s+Technologie)[»\"”\s]*(.*)$", re.I)
+
+
 def certification_title(doc: Document) -> str | None:
+    """"B.U.T. <spécialité>" from a line of the first pages opening with "B.U.T." (or "Bachelor
+    Universitaire de Technologie"), the spécialité after it or, when nothing follows it, on the
+    next line (a cover printing the spécialité in capitals under the degree's name)."""
     for page in doc.pages[:3]:
-        for ln in doc.content_lines(page):
-            if re.search(r"\bB\.?U\.?T\.?\s", ln.text) and len(ln.text.split()) <= 8:
-                return re.sub(r"^.*?(B\.?U\.?T\.?)", r"\1", ln.text).strip()
+        lines = doc.content_lines(page)
+        for k, ln in enumerate(lines):
+            m = _BUT.match(ln.text)
+            if not m or len(ln.text.split()) > 8:
+                continue
+            spec = m.group(1).strip(" «»\"“”")
+            if not spec and k + 1 < len(lines) and len(lines[k + 1].text.split()) <= 6 and (
+                    lines[k + 1].bold or lines[k + 1].size >= ln.size):
+                spec = lines[k + 1].text.strip(" «»\"“”")
+            if spec:
+                return "B.U.T. " + (spec.capitalize() if spec.isupper() else spec)
     return None
 
 
@@ -308,19 +315,345 @@ def _ac_item_text(g: Group) -> tuple[str | None, str, list[Item], str | None]:
     return title, text, build_items(g.entries), (m.group(1).replace(" ", "") if m else None)
 
 
-def extract(doc: Document) -> FamilyResult:
-    title = certification_title(doc)
-    spec = re.sub(r"^B\.?U\.?T\.?\s*", "", title or "").strip()
-    b = RecordBuilder(f"but:{slugify(spec) if spec else slugify(doc.path.stem)}", extractor="but")
-    cert = Certification(title=title)
-    ov = overview(doc)
-    if ov is None:
-        residual_blocks(doc, b)
-        b.warn("no_overview", "no page lists the compétences with their composantes ('en …')")
-        return FamilyResult(b.doc_key, cert, b)
-    ov_page, comps = ov
-    texts = {p.number: column_texts(doc, p) for p in doc.pages}
+def _pathway_name(title: str) -> str:
+    """The parcours' own name: after "Parcours", inside its quotes when it has them."""
+    rest = re.sub(r"^Parcours\s+", "", title)
+    quoted = re.search(r"«\s*(.+?)\s*»", rest)
+    return quoted.group(1) if quoted else rest
 
+
+def _ranges(pages: list[int]) -> str:
+    out: list[str] = []
+    for p in pages:
+        if out and int(out[-1].split("-")[-1]) == p - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{p}"
+        else:
+            out.append(str(p))
+    return ", ".join(out)
+
+
+# ----------------------------------------------------------------- title-bar template
+
+
+@dataclass
+class Part:
+    """The stretch of one page that belongs to a section: between its bar and the next one."""
+
+    page: PageLayout
+    top: float
+    bottom: float
+    lines: list[Line]
+
+
+@dataclass
+class Section:
+    number: str
+    libelle: str
+    bar: TitleBar
+    parts: list[Part]
+
+    @property
+    def page(self) -> int:
+        return self.parts[0].page.number
+
+
+def _bars(reading: Reading, page: PageLayout) -> list[tuple[TitleBar, re.Match[str]]]:
+    out = []
+    for bar in title_bars(page, reading.lines(page)):
+        m = NUMBERED_BAR.match(bar.text)
+        if m:
+            out.append((bar, m))
+    return out
+
+
+def _part(reading: Reading, page: PageLayout, top: float, bottom: float) -> Part:
+    lines = [ln for ln in reading.lines(page) if top <= (ln.top + ln.bottom) / 2 < bottom]
+    return Part(page, top, bottom, lines)
+
+
+def _vertical_chains(page: PageLayout, top: float, bottom: float) -> list[list[Box]]:
+    """Chains of arrows pointing down (or up) inside a stretch of the page, top to bottom."""
+    out = []
+    for chain in chains(within(page.boxes, top, bottom)):
+        if any(pointing(b) in ("down", "up") for b in chain):
+            out.append(chain)
+    return sorted(out, key=lambda c: (min(b.top for b in c), c[0].x0))
+
+
+def bar_sections(reading: Reading) -> list[Section]:
+    """Each compétence section: a numbered title bar with composantes ("en …") and a chain of
+    niveaux (arrows) under it, and the pages after it that go on with niveaux (no new bar)."""
+    doc = reading.doc
+    sections: list[Section] = []
+    for page in doc.pages:
+        bars = _bars(reading, page)
+        for k, (bar, m) in enumerate(bars):
+            bottom = bars[k + 1][0].box.top if k + 1 < len(bars) else page.height
+            part = _part(reading, page, bar.box.bottom, bottom)
+            # A bar that only repeats a compétence's name (tables, matrices) has no composantes
+            # and no niveaux under it.
+            if not any(_is_composante(ln) for ln in part.lines) or not _vertical_chains(page, part.top, part.bottom):
+                continue
+            sections.append(Section(m.group(2), m.group(3).strip(), bar, [part]))
+        if not bars and sections and sections[-1].parts[-1].page.number == page.number - 1 and _vertical_chains(
+                page, 0, page.height):
+            sections[-1].parts.append(_part(reading, page, 0, page.height))
+    return sections
+
+
+@dataclass
+class ParcoursPage:
+    title: str
+    heading: Line
+    page: PageLayout
+    reached: list[tuple[Section, list[Line], str]]  # compétence, cell lines, cell text
+    text_lines: list[Line]
+    other: list[Line]  # read as the table: bars, chevrons, column labels
+
+
+def parcours_page(reading: Reading, page: PageLayout, by_libelle: dict[str, Section]) -> ParcoursPage | None:
+    """A page headed by a parcours repeating compétence bars, each over a row of chevrons naming
+    the niveaux the parcours reaches; None when the page is not one."""
+    lines = reading.lines(page)
+    bars = [(bar, m) for bar, m in _bars(reading, page) if _norm(m.group(3)) in by_libelle]
+    if not bars:
+        return None
+    first = bars[0][0]
+    above = [ln for ln in lines if ln.bottom <= first.box.top + 1]
+    heading = max(above, key=lambda ln: ln.top, default=None)
+    if heading is None:
+        return None
+    title = SECTION_NUMBER.sub("", heading.text, count=1)
+    if not PATHWAY.match(title):
+        return None
+    reached: list[tuple[Section, list[Line], str]] = []
+    used = {id(w) for bar, _ in bars for w in bar.line.words}
+    all_cells: list[Box] = []
+    table_bottom = first.box.bottom
+    for k, (bar, m) in enumerate(bars):
+        bottom = bars[k + 1][0].box.top if k + 1 < len(bars) else page.height
+        region = [ln for ln in lines if bar.box.bottom <= (ln.top + ln.bottom) / 2 < bottom]
+        under = within(page.boxes, bar.box.bottom, bottom)
+        rows = [c for c in chains(under) if any(pointing(b) in ("right", "left") for b in c)]
+        # A parcours reaching one niveau only shows a single box, not a row of chevrons.
+        cells = rows[0] if rows else [b for b in under if b.filled and inside(b, region)][:1]
+        if not cells:
+            continue
+        all_cells += cells
+        table_bottom = max(table_bottom, max(c.bottom for c in cells))
+        for cell in cells:
+            held = sorted(inside(cell, region), key=lambda ln: (round(ln.top), ln.x0))
+            used.update(id(w) for ln in held for w in ln.words)
+            reached.append((by_libelle[_norm(m.group(3))], held, _norm(" ".join(ln.text for ln in held))))
+    if not reached:
+        return None
+    rest = [ln for ln in lines if ln.top >= table_bottom - 1 and not all(id(w) in used for w in ln.words)]
+    labels = column_labels(rest, all_cells)
+    text_lines = [ln for ln in rest if ln not in labels]
+    other = [bar.line for bar, _ in bars] + labels + [ln for _, held, _ in reached for ln in held]
+    return ParcoursPage(title, heading, page, reached, text_lines, other)
+
+
+def parcours_pages(reading: Reading, sections: list[Section]) -> list[ParcoursPage]:
+    """The parcours pages that follow the compétence sections, up to the first page that is not one."""
+    by_libelle = {_norm(s.libelle): s for s in sections}
+    last = max(p.page.number for s in sections for p in s.parts)
+    out: list[ParcoursPage] = []
+    for page in reading.doc.pages[last:]:
+        pp = parcours_page(reading, page, by_libelle)
+        if pp is None:
+            break
+        out.append(pp)
+    return out
+
+
+def _level_named(libelles: list[str], cell_text: str) -> int | None:
+    """Which niveau a chevron names: the longest libellé its text holds."""
+    found = [k for k, t in enumerate(libelles) if t and _norm(t) in cell_text]
+    return max(found, key=lambda k: len(libelles[k])) if found else None
+
+
+def read_bar_framework(reading: Reading, sections: list[Section], parcours: list[ParcoursPage],
+                       b: RecordBuilder) -> set[int]:
+    """Nodes of a référentiel printed with title bars; returns the pages read."""
+    doc = reading.doc
+    used: set[int] = set()  # ids of the words read into nodes or as structure
+
+    def use(lines: list[Line]) -> list[Line]:
+        used.update(id(w) for ln in lines for w in ln.words)
+        return lines
+
+    top: list[tuple[int, float, object]] = [(s.page, s.bar.box.top, s) for s in sections]
+    top += [(pp.page.number, pp.heading.top, pp) for pp in parcours]
+    top.sort(key=lambda t: (t[0], t[1]))
+    path_key: dict[int, str] = {}
+    levels_of: dict[int, list[str]] = {}
+    notes: dict[str, str] = {}
+    for _, _, obj in top:
+        if isinstance(obj, ParcoursPage):
+            use([obj.heading, *obj.other, *obj.text_lines])
+            text = "\n".join(reading.entry_text(e) for e in parse_entries(obj.text_lines)) if obj.text_lines else ""
+            path_key[id(obj)] = b.add("pathway", None, title=obj.title, text=text, lines=[obj.heading, *obj.text_lines])
+        else:
+            cells = [(pp.page.number, text) for pp in parcours for sec, _, text in pp.reached if sec is obj]
+            levels_of[id(obj)] = _read_section(reading, obj, cells, b, use, notes)
+    for pp in parcours:
+        for sec, _, cell_text in pp.reached:
+            keys = levels_of.get(id(sec), [])
+            k = _level_named([b.node(lk)["text"] for lk in keys], cell_text)
+            if k is None:
+                b.warn("unknown_level", f"a chevron under {sec.libelle!r} names no niveau of that compétence: "
+                       f"{cell_text[:80]!r}", page=pp.page.number)
+            else:
+                b.relate("includes", path_key[id(pp)], keys[k])
+    _check_notes(parcours, path_key, notes, b)
+
+    # What the référentiel's pages print beyond its nodes is kept, not dropped.
+    read_pages = {p.page.number for s in sections for p in s.parts} | {pp.page.number for pp in parcours}
+    leftovers = [ln for n in sorted(read_pages) for ln in reading.lines(doc.pages[n - 1])
+                 if not all(id(w) in used for w in ln.words)]
+    for block in _blocks(leftovers):
+        entries = parse_entries(block)
+        text = "\n".join(reading.entry_text(e) for e in entries if e.text)
+        if text:
+            b.add("residual", None, text=text, items=build_items(entries), lines=block, confidence=0.0)
+    return read_pages
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Leftover lines in blocks: a page change or a blank line starts a new one."""
+    out: list[list[Line]] = []
+    for ln in lines:
+        if out and out[-1][-1].page == ln.page and ln.top - out[-1][-1].bottom < 0.8 * ln.size:
+            out[-1].append(ln)
+        else:
+            out.append([ln])
+    return out
+
+
+def _read_section(reading: Reading, sec: Section, cells: list[tuple[int, str]], b: RecordBuilder,
+                  use: Callable[[list[Line]], list[Line]], notes: dict[str, str]) -> list[str]:
+    """One compétence's nodes; returns its niveaux' keys. `cells` are the (page, text) of the
+    chevrons of parcours pages under its bar: a niveau they name is printed there too."""
+    first = sec.parts[0]
+    page = first.page
+    # Niveaux in arrow order: down the page for arrows pointing down, up it for arrows pointing up.
+    shapes = [(part, shape) for part in sec.parts for chain in _vertical_chains(part.page, part.top, part.bottom)
+              for shape in chain]
+    upper_bottom = min((s.top for p, s in shapes if p is first), default=first.bottom)
+    upper = [ln for ln in first.lines if (ln.top + ln.bottom) / 2 < upper_bottom]
+    use([sec.bar.line])
+
+    # Situations professionnelles: the framed list holding that label.
+    label = _label(upper, ("situations", "professionnelles"))
+    situation_lines: list[Line] = []
+    if label is not None:
+        frame = box_of_line(page, label, max_share=0.7)
+        if frame is not None:
+            situation_lines = [ln for ln in inside(frame, upper) if ln is not label]
+        else:
+            b.warn("no_situation_frame", f"no frame around 'Situations professionnelles' of {sec.libelle!r}",
+                   page=page.number)
+        use([label])
+    taken = {id(w) for ln in situation_lines for w in ln.words}
+    left = [ln for ln in upper if ln is not label and not any(id(w) in taken for w in ln.words)]
+    first_comp = next((k for k, ln in enumerate(left) if _is_composante(ln)), len(left))
+    description, comp_lines = left[:first_comp], left[first_comp:]
+
+    name = sec.libelle.split()[0]  # no short name printed: the libellé's verb names the compétence
+    statement = "\n".join(t for t in (sec.libelle, reading.join([ln.text for ln in description])) if t)
+    ck = b.add("competence", None, code=name, codes=[Code(value=name, scheme="but_competence")], title=name,
+               text=statement, lines=[sec.bar.line, *use(description)])
+    for e in composante_entries(use(comp_lines)):
+        text = reading.entry_text(e)
+        if text:
+            b.add("competence_component", ck, text=text, lines=e.lines)
+    for g in titled_groups(parse_entries(use(situation_lines), right_edge=None)):
+        texts = [reading.entry_text(e) for e in g.entries if e.text]
+        b.add("professional_situation", ck, title=g.title, text="\n".join(texts), lines=g.lines)
+
+    if not shapes:
+        b.warn("no_levels", f"no niveaux (arrows) found under compétence {sec.libelle!r}", page=page.number)
+    read = []
+    for part, shape in shapes:
+        held = sorted(inside(shape, part.lines), key=lambda ln: (round(ln.top), ln.x0))
+        use(held)
+        mark = next((ln for ln in held if LEVEL.match(ln.text)), None)
+        rest = [ln for ln in held if ln is not mark]
+        # The libellé is the run of lines in the first style; a line set otherwise (italic under
+        # bold) notes the parcours that reach the niveau.
+        style = (rest[0].bold, rest[0].italic) if rest else (False, False)
+        libelle = [ln for ln in rest if (ln.bold, ln.italic) == style]
+        note = [ln for ln in rest if (ln.bold, ln.italic) != style]
+        read.append((part, shape, mark, libelle, note, reading.join([ln.text for ln in libelle])))
+    libelles = [r[5] for r in read]
+    out: list[str] = []
+    for k, (part, shape, mark, libelle, note, libelle_text) in enumerate(read):
+        number = LEVEL.match(mark.text).group(1) if mark else None  # type: ignore[union-attr]
+        also = [p for p, text in cells if _level_named(libelles, text) == k]
+        lk = b.add("level", ck, code=number, title=f"Niveau {number}" if number else None, text=libelle_text,
+                   lines=[*([mark] if mark else []), *libelle], pages=also)
+        if note:
+            notes[lk] = " ".join(ln.text for ln in note)
+        box = beside(part.page.boxes, shape)
+        if box is not None:
+            ac_lines = inside(box, part.lines)
+        else:
+            ac_lines = [ln for ln in part.lines
+                        if ln.x0 >= shape.x1 - 2 and shape.top <= (ln.top + ln.bottom) / 2 < shape.bottom]
+        ac_lines = sorted(use(ac_lines), key=lambda ln: (round(ln.top), ln.x0))
+        _add_outcomes(reading, ac_lines, lk, b, box)
+        if out:
+            b.relate("precedes", out[-1], lk)
+        out.append(lk)
+    return out
+
+
+def _add_outcomes(reading: Reading, lines: list[Line], lk: str, b: RecordBuilder, box: Box | None) -> None:
+    """The apprentissages critiques beside a niveau: a list labelled by printed codes ("AC 1"),
+    else titled groups or one per entry."""
+    labelled = labelled_entries(lines)
+    if labelled is not None:
+        for e in labelled:
+            code = e.label
+            b.add("learning_outcome", lk, code=code, codes=[Code(value=code, scheme="ac")], title=None,
+                  text=reading.join(e.texts), lines=e.lines)
+        return
+    for g in titled_groups(parse_entries(lines, right_edge=box.x1 - 4.0 if box else None)):
+        gtitle, gtext, items, code = _ac_item_text(g)
+        b.add("learning_outcome", lk, code=code, codes=[Code(value=code, scheme="ac")] if code else [],
+              title=gtitle, text=gtext, items=items, lines=g.lines)
+
+
+def _check_notes(parcours: list[ParcoursPage], path_key: dict[int, str], notes: dict[str, str],
+                 b: RecordBuilder) -> None:
+    """A niveau's note naming parcours by letter ("A, B et D") must agree with the parcours pages."""
+    letter = {}
+    for pp in parcours:
+        m = re.match(r"^Parcours\s+([A-Z])\b", pp.title)
+        if m:
+            letter[path_key[id(pp)]] = m.group(1)
+    if not letter:
+        return
+    reached: dict[str, set[str]] = {}
+    for r in b.relations:
+        if r.type == "includes" and r.origin_key in letter:
+            reached.setdefault(r.dest_key, set()).add(letter[r.origin_key])
+    for lk, note in notes.items():
+        named = set(re.findall(r"\b([A-Z])\b", note))
+        if named and named != reached.get(lk, set()):
+            b.warn("pathway_levels_disagree",
+                   f"niveau {b.node(lk)['text'][:60]!r} notes parcours {sorted(named)} but the parcours "
+                   f"pages show it in {sorted(reached.get(lk, set()))}", page=min(b.node(lk)["prov"].pages))
+
+
+# ----------------------------------------------------------------- overview template
+
+
+def read_overview_framework(doc: Document, ov_page: int, comps: list[Competence],
+                            paths: list[tuple[str, str, list[Line]]], b: RecordBuilder) -> None:
+    """Nodes of a référentiel printed as an overview page and detail pages."""
+    texts = {p.number: column_texts(doc, p) for p in doc.pages}
     details = detail_pages(doc, comps, {ov_page}, texts)
     detail_owner = {p.number: name for name, ps in details.items() for p in ps}
 
@@ -333,7 +666,6 @@ def extract(doc: Document) -> FamilyResult:
         return sorted(found | set(known))
 
     # Top-level print order: pathways and compétences by the page they first appear on.
-    paths = pathways(doc)
     top: list[tuple[int, float, str, object]] = []
     for p in paths:
         top.append((p[2][0].page, p[2][0].top, "pathway", p))
@@ -379,5 +711,37 @@ def extract(doc: Document) -> FamilyResult:
         # A référentiel printed for one parcours: that parcours includes every compétence.
         for ck in comp_keys:
             b.relate("includes", path_keys[0], ck)
-    return FamilyResult(b.doc_key, cert, b)
 
+
+def extract(doc: Document) -> FamilyResult:
+    title = certification_title(doc)
+    spec = re.sub(r"^B\.?U\.?T\.?\s*", "", title or "").strip()
+    doc_key = f"but:{slugify(spec) if spec else slugify(doc.path.stem)}"
+    cert = Certification(title=title)
+    reading = Reading(doc)
+    sections = bar_sections(reading)
+    parcours = parcours_pages(reading, sections) if sections else []
+    ov = None if sections else overview(doc)
+    paths = pathways(doc) if ov is not None else []
+    names = [pp.title for pp in parcours] if sections else [p[0] for p in paths]
+    if len(names) == 1:
+        # A référentiel printed for one parcours is keyed by it too (SCHEMA.md section 3).
+        doc_key += "@" + slugify(_pathway_name(names[0]))
+    b = RecordBuilder(doc_key, extractor="but")
+    if sections:
+        read_pages = read_bar_framework(reading, sections, parcours, b)
+    elif ov is not None:
+        read_overview_framework(doc, ov[0], ov[1], paths, b)
+        read_pages = {p for n in b.nodes for p in n["prov"].pages}
+    else:
+        n = residual_blocks(doc, b)
+        b.warn("no_competence_framework",
+               "no référentiel de compétences found: no compétence title bar over its composantes "
+               f"('en …') and no page listing the compétences with their composantes; {n} block(s) "
+               "kept as residual nodes")
+        return FamilyResult(b.doc_key, cert, b)
+    unread = [p.number for p in doc.pages if p.number not in read_pages and p.content_words()]
+    if unread:
+        b.info("pages_not_read", f"page(s) {_ranges(unread)} ({len(unread)} of {doc.page_count}) hold no part "
+               "of the référentiel de compétences and were not read")
+    return FamilyResult(b.doc_key, cert, b)

@@ -29,7 +29,7 @@ def residual_blocks(doc: Document, builder: RecordBuilder, pages: list[int] | No
 
 
 def extract(doc: Document, doc_kind: str = "unknown") -> FamilyResult:
-    prefix = {"rncp_referentiel": "rncp", "reac": "reac", "re": "re", "but_referentiel": "but"}.get(
+    prefix = {"rncp_referentiel": "rncp", "rncp_fiche": "fiche", "reac": "reac", "re": "re", "but_referentiel": "but"}.get(
         doc_kind, "unknown"
     )
     builder = RecordBuilder(f"{prefix}:{slugify(doc.path.stem)}", extractor="generic")

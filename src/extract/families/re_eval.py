@@ -5,7 +5,9 @@ Nodes come from two ruled tables, recognised by their header words:
   modality name; `assesses` to each competence its "Compétences évaluées" cell lists;
 - 3.2 (Compétences professionnelles · Critères d'évaluation · rotated modality columns): a bold
   row across the table is an activity type, each other row a competence and its criteria.
-Rotated header text and tick glyphs are never read: only upright text of the first two columns is.
+Rotated header text and ticks never become text: only upright text of the first two columns does.
+The 3.2 ticks (check boxes of the document model) are compared with the 3.1 lists: where they
+disagree, a warning says so (the relations follow 3.1, as FAMILIES.md section 3 says).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.families.reac import fold, footer_table
-from extract.docmodel.grid import CellPart, PageGrid, find_grid
-from extract.layout import Line
+from extract.docmodel.grid import CellPart, PageGrid
+from extract.docmodel.marks import CheckBox, check_boxes
+from extract.layout import Line, PageLayout, rotated_text
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code
 from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
@@ -67,6 +70,40 @@ def _header(grid: PageGrid) -> tuple[str, dict[str, int], float] | None:
     bottom = max(w.bottom for w in cols[roles[key]] if fold(w.text).startswith(stem))
     below = [y for y in grid.rules[roles[key]] if y > bottom]
     return kind, roles, (min(below) if below else bottom + 2)
+
+
+def _column_heads(grid: PageGrid, data_top: float) -> dict[int, str]:
+    """Header text of each column, upright or rotated, as one comparable string. Only the column's
+    own header cell counts (below the last ruling crossing it in the header): a cell spanning
+    several columns above it ("Autres modalités d'évaluation") names a group of columns."""
+    out: dict[int, str] = {}
+    for col in range(grid.ncols):
+        x0, x1 = grid.bounds[col], grid.bounds[col + 1]
+        top = max([y for y in grid.rules[col] if y < data_top - 1] or [grid.top - 1])
+        words = grid.words_in(x0, top, x1, data_top)
+        upright = [ln.text for ln in grid.lines_in(x0, top, x1, data_top)]
+        rotated = rotated_text(PageLayout(grid.page, 0, 0, [w for w in words if not w.upright]))
+        out[col] = _comparable(" ".join(upright + rotated))
+    return out
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", " ", fold(normalize_text(text))).strip()
+
+
+def _record_ticks(grid: PageGrid, heads: dict[int, str], boxes: list[CheckBox], comp_key: str,
+                  ticks: dict[str, set[str]]) -> set[str]:
+    """Which columns of a competence's row hold a check box (returned), and which are ticked."""
+    seen = set()
+    for box in boxes:
+        col = grid.col_of(box.xc)
+        if col is None or not heads.get(col):
+            continue
+        seen.add(heads[col])
+        column = ticks.setdefault(heads[col], set())
+        if box.checked:
+            column.add(comp_key)
+    return seen
 
 
 def _cell_lines(grid: PageGrid, col: int, part: CellPart) -> list[Line]:
@@ -128,6 +165,12 @@ def certification(doc: Document, footer: dict[str, str]) -> Certification:
     )
 
 
+def _main_grid(doc: Document, page: int) -> PageGrid | None:
+    """The page's largest table fragment in the document model (3.1 and 3.2 fill their pages)."""
+    grids = [f.grid for t in doc.tables for f in t.fragments if f.page == page]  # type: ignore[attr-defined]
+    return max(grids, key=lambda g: (g.bottom - g.top) * (g.bounds[-1] - g.bounds[0]), default=None)
+
+
 def extract(doc: Document) -> FamilyResult:
     footer = footer_table(doc)
     cert = certification(doc, footer)
@@ -136,14 +179,16 @@ def extract(doc: Document) -> FamilyResult:
         m = re.search(r"\bTP\s*-?\s*\d{5}\b", doc.text(max_pages=4))
         code = m.group(0).replace(" ", "") if m else None
     b = RecordBuilder(f"re:{code or doc.path.stem}@{footer.get('MILLESIME', '00')}", extractor="re")
-    modalities: list[tuple[str, list[str]]] = []  # (key, names of the competences it evaluates)
+    modalities: list[tuple[str, str, list[str]]] = []  # (key, title, names of the competences it evaluates)
+    ticks: dict[str, set[str]] = {}  # 3.2 column header -> keys of the competences ticked in it
+    tick_pages: dict[str, int] = {}  # 3.2 column header -> first page with a check box in it
     competences: dict[str, str] = {}  # normalized title -> key
     at_key: str | None = None
     comp_key: str | None = None
     trailing: dict[str, str] = {}
     tables = []
     for page in doc.pages:
-        grid = find_grid(page)
+        grid = _main_grid(doc, page.number)
         if grid is None:
             continue
         head = _header(grid)
@@ -197,8 +242,10 @@ def extract(doc: Document) -> FamilyResult:
         if "evaluated" in roles:
             evaluated = [e.text for e in _entries(grid, roles["evaluated"], cells["evaluated"])
                          if fold(e.text) not in ("SANS OBJET", "NEANT")]
-        modalities.append((key, evaluated))
+        modalities.append((key, title, evaluated))
     for grid, kind, roles, data_top in [t for t in tables if t[1] == "3.2"]:
+        heads = _column_heads(grid, data_top)
+        boxes = check_boxes(doc.pages[grid.page - 1])
         full = [(a, bb) for a, bb in grid.full_rows if a >= data_top - 1]
         bands = sorted([("at", a, bb) for a, bb in full]
                        + [("row", p.top, p.bottom) for p in grid.cells(roles["competence"], data_top)],
@@ -229,6 +276,8 @@ def extract(doc: Document) -> FamilyResult:
                     b.warn("competence_without_activity", f"competence {title!r} printed before any activity type row",
                            page=grid.page)
                 comp_key = b.add("competence", at_key, title=title, text=title, lines=comp_lines)
+                for head in _record_ticks(grid, heads, [x for x in boxes if top <= x.yc < bottom], comp_key, ticks):
+                    tick_pages.setdefault(head, grid.page)
                 competences[normalize_text(title).lower()] = comp_key
             if comp_key is None:
                 continue
@@ -240,11 +289,23 @@ def extract(doc: Document) -> FamilyResult:
         b.warn("no_evaluation_table", "neither table 3.1 (modalités) nor 3.2 (critères) was found")
     if trailing:
         cert.sections.update(trailing)
-    for mkey, names in modalities:
+    for mkey, mtitle, names in modalities:
+        listed = set()
         for name in names:
             ck = competences.get(normalize_text(name).lower())
             if ck is None:
                 b.warn("unknown_evaluated_competence", f"{name!r} is listed as evaluated but is no competence of table 3.2")
                 continue
             b.relate("assesses", mkey, ck)
+            listed.add(ck)
+        head = _comparable(mtitle)
+        ticked = ticks.get(head)
+        if ticked is not None and ticked != listed:
+            def rel(keys: set[str]) -> list[str]:
+                return sorted(k.split("/", 1)[1] for k in keys)
+
+            b.warn("ticks_disagree_with_3_1",
+                   f"modality {mtitle!r}: table 3.2 ticks {len(ticked)} competence(s), table 3.1 lists {len(listed)}"
+                   f" (ticked only: {rel(ticked - listed)}; listed only: {rel(listed - ticked)})",
+                   page=tick_pages.get(head))
     return FamilyResult(b.doc_key, cert, b)

@@ -18,7 +18,8 @@ from datetime import date
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.docmodel.grid import PageGrid, find_grids
+from extract.docmodel.furniture import furniture_fields
+from extract.docmodel.tables import Table, TableCell
 from extract.layout import Line, group_lines
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
@@ -242,43 +243,47 @@ def _pages(lines: list[Line]) -> list[int]:
 
 
 def synoptic_table(doc: Document) -> dict[str, str]:
-    """CP number -> AT number, read from the ruled 'Vue synoptique' table.
+    """CP number -> AT number, read from the 'Vue synoptique' table of the document model.
 
-    The AT number sits in a merged cell of its column; the CP numbers printed beside that cell
-    (in the CP number column) belong to it.
-    """
-    for page in doc.pages:
-        lines = doc.content_lines(page)
-        if not any("SYNOPTIQUE" in fold(ln.text) for ln in lines[:5]):
-            continue
-        heads = {}
-        for w in sorted(page.words, key=lambda w: w.top):  # the column headers come first
-            if fold(w.text) in ("AT", "CP"):
-                heads.setdefault(fold(w.text), w)
-        if len(heads) < 2:
-            continue
-        mapping: dict[str, str] = {}
-        for grid in find_grids(page, min_cols=2):
-            at_col, cp_col = grid.col_of(heads["AT"].xc), grid.col_of(heads["CP"].xc)
-            if at_col is None or cp_col is None or at_col == cp_col:
-                continue
-            below = [y for y in grid.rules[at_col] if y > heads["AT"].bottom]
-            data_top = min(below) if below else grid.top
-            mapping.update(_synoptic_block(grid, at_col, cp_col, data_top))
-        if mapping:
-            return mapping
-    return {}
-
-
-def _synoptic_block(grid: PageGrid, at_col: int, cp_col: int, data_top: float) -> dict[str, str]:
+    The AT number sits in a merged cell of its column ("N° Fiche AT"); the CP numbers printed
+    beside that cell (in the "N° Fiche CP" column) belong to it. A table without a header on
+    the same page continues the columns of the one above."""
+    pages = {p.number for p in doc.pages if any("SYNOPTIQUE" in fold(ln.text) for ln in doc.content_lines(p)[:5])}
     mapping: dict[str, str] = {}
-    for cell in grid.cells(at_col, data_top):
+    columns: tuple[int, int] | None = None
+    for t in doc.tables:  # type: ignore[attr-defined]
+        if t.pages[0] not in pages:
+            continue
+        found = _at_cp_columns(t)
+        if found is None and columns is not None and t.ncols > max(columns):
+            found = columns
+        if found is None:
+            continue
+        columns = found
+        mapping.update(_synoptic_block(t, *found))
+    return mapping
+
+
+def _at_cp_columns(t: Table) -> tuple[int, int] | None:
+    words = [set(fold(h).replace("°", " ").split()) for h in t.header]
+    at = next((c for c, w in enumerate(words) if "AT" in w), None)
+    cp = next((c for c, w in enumerate(words) if "CP" in w), None)
+    return (at, cp) if at is not None and cp is not None and at != cp else None
+
+
+def _synoptic_block(t: Table, at_col: int, cp_col: int) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    cps: list[TableCell] = t.columns[cp_col]
+    for cell in t.columns[at_col]:
         at = next((w.text for ln in cell.lines for w in ln.words if w.text.isdigit()), None)
         if at is None:
             continue
-        for w in grid.words_in(grid.bounds[cp_col], cell.top, grid.bounds[cp_col + 1], cell.bottom):
-            if w.text.isdigit():
-                mapping[w.text] = at
+        for c in cps:
+            if c.overlap(cell) > 1:
+                for ln in c.lines:
+                    for w in ln.words:
+                        if w.text.isdigit():
+                            mapping[w.text] = at
     return mapping
 
 
@@ -301,54 +306,9 @@ FOOTER_SYNONYMS = {
 
 
 def footer_table(doc: Document) -> dict[str, str]:
-    """The footer table's values by label (SIGLE, Code titre, Millésime, dates...).
-
-    Read from the footer's rulings when it is a ruled table (label above value in each cell),
-    else from the label row's baseline. Older label sets are mapped to the current ones.
-    """
-    from extract.layout import PageLayout as _PL
-
-    for p in doc.pages:
-        band = p.height * 0.82
-        segs = [sg for sg in p.segments if sg.top >= band]
-        if not segs:
-            continue
-        sub = _PL(p.number, p.width, p.height, [w for w in p.words if w.top >= band], segs)
-        grid = find_grids(sub, min_cols=3, min_vertical=5.0)  # footer rulings come in short pieces
-        if not grid:
-            continue
-        g = grid[-1]
-        mid = sorted({round(y, 1) for r in g.rules for y in r if g.top + 2 < y < g.bottom - 2})
-        if not mid:
-            continue
-        split = mid[0]
-        out: dict[str, str] = {}
-        for c in range(g.ncols):
-            label = " ".join(ln.text for ln in g.lines_in(g.bounds[c], g.top - 1, g.bounds[c + 1], split))
-            value = " ".join(ln.text for ln in g.lines_in(g.bounds[c], split, g.bounds[c + 1], g.bottom + 1))
-            key = fold(label).strip()
-            if key and value:
-                out[FOOTER_SYNONYMS.get(key, key)] = value
-        if "CODE TITRE" in out:
-            return out
-    for p in doc.pages:
-        words = [p.words[i] for i in sorted(p.furniture)]
-        rows = group_lines(words, p.number, split_gap=1.5)
-        labels = [ln for ln in rows if fold(ln.text) in {"SIGLE", "CODE TITRE", "MILLESIME"}]
-        if len(labels) < 2:
-            continue
-        label_top = labels[0].top
-        header = [ln for ln in rows if abs(ln.top - label_top) < 3]  # the labels' baseline
-        values = [ln for ln in rows if ln.top > label_top + 3]
-        out: dict[str, str] = {}
-        for h in header:
-            below = [v for v in values if v.top > h.top and min(v.x1, h.x1) - max(v.x0, h.x0) > -2]
-            if below:
-                v = min(below, key=lambda v: (v.top, abs((v.x0 + v.x1) / 2 - (h.x0 + h.x1) / 2)))
-                out[fold(h.text)] = v.text
-        if out:
-            return out
-    return {}
+    """The footer table's values by label (SIGLE, Code titre, Millésime, dates...), older label
+    sets mapped to the current ones. The model reads the table (docmodel.furniture)."""
+    return {FOOTER_SYNONYMS.get(k, k): v for k, v in furniture_fields(doc.pages).items()}
 
 
 SECTION_SKIP = re.compile(r"^(SOMMAIRE|VUE SYNOPTIQUE)")

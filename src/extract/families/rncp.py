@@ -1,80 +1,83 @@
-"""RNCP référentiels: the 4-column grid (activités · compétences · modalités · critères).
+"""RNCP référentiels: grids of activités · compétences · modalités · critères, grouped in blocs.
 
-Reading order of the work:
-1. each page's ruled grid (extract.docmodel.grid); the header row names the columns (ACTIVITÉS,
-   COMPÉTENCES, MODALITÉS, CRITÈRES); pages without a header reuse the previous page's columns;
-2. per column, cells across page breaks: the first cell of a continuation page continues the
-   cell above when it is empty, starts in lower case, or (code columns) starts without a code;
-3. blocs from what is printed: "BLOC n : titre" rows or lines, a bloc code atop the activity cell
-   ("A1 Titre" followed by A1.1...), or else the introduction's list of blocs, the grid being cut
-   at each new modality cell;
-4. inside a bloc, cells in row-major order (a merged cell counted at its first row); criteria
+Everything is read from the document model (extract.docmodel): its tables, their header rows
+and their cells joined across page breaks. This module gives them meaning only:
+1. column roles from the header words, in whatever order the template prints them; a table
+   without a header takes the roles of the table it follows (same columns);
+2. the document's code grammar per role (extract.docmodel.codes): what repeats at the starts of
+   the cells of each column (`A1.1`, `CA1.1`, `C.12`, `C1.a`, `E1.`...);
+3. blocs from whatever marks them: a merged full-width row or a heading line ("BLOC 2 : …", a
+   code heading whose code prefixes the codes below it: "A1 - Titre" over `A1.1`), a first
+   column headed "Bloc", a bloc code atop the activity cell, one table per bloc, or the
+   introduction's list of blocs cut at each new modality cell;
+4. inside a bloc, cells in row-major order, the family's column order within a row; criteria
    under the competence of their row when competences are one per row, else under the bloc.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from extract.document import Document
+from extract.docmodel.codes import Grammar, candidate, infer_grammar
+from extract.docmodel.model import DocModel
+from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
+from extract.docmodel.tables import PAGE_SPAN, Table, TableCell, fold, gpos
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.docmodel.grid import CellPart, PageGrid, find_grid
 from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
 from extract.text import clean_line, join_wrapped, key_code, slugify
 
 ROLES = ("activity", "competence", "modality", "criteria")
-_ROLE_KEYS = {"activity": "ACTIVIT", "competence": "COMPETENCE", "modality": "MODALIT", "criteria": "CRITERE"}
-PAGE_SPAN = 10000.0  # global vertical coordinate: page * PAGE_SPAN + y
-
+# Header words of each role, most specific first: a header cell naming two roles ("Critères
+# d'évaluation des compétences") takes the first.
+ROLE_WORDS = (
+    ("criteria", ("CRITERE", "INDICATEUR")),
+    ("modality", ("MODALITE", "EPREUVE", "SITUATION D'EVALUATION", "SITUATIONS D'EVALUATION")),
+    ("competence", ("COMPETENCE", "SAVOIR-FAIRE")),
+    ("activity", ("ACTIVITE", "TACHE")),
+    ("bloc", ("BLOC",)),
+)
 BLOC_LINE = re.compile(
-    r"^\s*BLOC\s*(?:DE\s+COMP[ÉE]TENCES?\s*)?(?:N\s*°\s*)?(\d+)\s*(?:[:/–—.-]\s*)?(.*)$", re.I
+    r"^\s*BLOC\s*(?:DE\s+COMP[ÉE]TENCES?\s*)?(?:N\s*[°º]\s*)?(\d+)\s*(?:[:/–—.-]\s*)?(.*)$", re.I | re.S
 )
 INTRO_BLOC = re.compile(
     r"Bloc\s+de\s+comp[ée]tences\s+n\s*°\s*(\d+)\s*,\s*comp[ée]tences\s+(C\.?\s*\d+)\s+[àa]\s+(C\.?\s*\d+)\s*:\s*(.+)",
     re.I,
 )
-ACTIVITY_CODE = re.compile(r"^(A\.?\d+(?:\.\d+)*\.?|\d+(?:\.\d+)*\.)(?=\s|$)\s*(?:[-–—:]\s*)?(.*)$")
-COMPETENCE_CODE = re.compile(r"^(C[A-Z]?\.?\d+(?:\.\d+)*\.?)(?=\s|$)\s*(?:[-–—:]\s*)?(.*)$")
 CHECK_MARKERS = frozenset("✓✔\uf0fc")
 TERMINAL = (".", "!", "?", ";", "…")
+GLOSSARY_HEAD = re.compile(r"^(GLOSSAIRE|LEXIQUE)\b")
 
 
-def _fold(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in t if not unicodedata.combining(c)).upper()
+def _page_of(pos: float) -> int:
+    return int(pos // PAGE_SPAN)
 
 
 @dataclass
 class Cell:
+    """A table cell with its role in the référentiel."""
+
     role: str
-    parts: list[CellPart]
+    cell: TableCell
+    table: int  # index of its table
 
     @property
     def lines(self) -> list[Line]:
-        return [ln for p in self.parts for ln in p.lines]
+        return self.cell.lines
 
     @property
     def start(self) -> float:
-        p = self.parts[0]
-        return p.page * PAGE_SPAN + p.top
+        return self.cell.start
 
     @property
     def end(self) -> float:
-        p = self.parts[-1]
-        return p.page * PAGE_SPAN + p.bottom
-
-    @property
-    def empty(self) -> bool:
-        return not any(p.lines for p in self.parts)
+        return self.cell.end
 
     def overlap(self, other: Cell) -> float:
-        return min(self.end, other.end) - max(self.start, other.start)
+        return self.cell.overlap(other.cell) if self.table == other.table else -1.0
 
 
 @dataclass
@@ -85,116 +88,55 @@ class BlocMark:
     lines: list[Line] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- grid reading
+# ---------------------------------------------------------------- column roles
 
 
-def _header(grid: PageGrid) -> tuple[dict[str, int], float] | None:
-    """Column roles and the bottom of the header row, when this page prints the header."""
-    found: dict[str, tuple[int, float]] = {}
-    for w in grid.words:
-        if not (grid.bounds[0] <= w.xc <= grid.bounds[-1]) or w.top < grid.top - 90 or w.top > grid.bottom:
-            continue
-        letters = [c for c in w.text if c.isalpha()]
-        if len(letters) < 4 or not all(c.isupper() for c in letters):
-            continue
-        folded = _fold(w.text)
-        for role, key in _ROLE_KEYS.items():
-            if key in folded:
-                col = grid.col_of(w.xc)
-                if col is not None and (role not in found or w.top < found[role][1]):
-                    found[role] = (col, w.bottom)
-    if "modality" not in found or "criteria" not in found:
-        return None
-    roles = {r: c for r, (c, _) in found.items()}
-    if len(set(roles.values())) != len(roles):
-        return None
-    lowest = max(b for _, b in found.values())
-    col = roles["criteria"]
-    below = [y for y in grid.rules[col] if y > lowest]
-    # The header ends at the ruling under it; with no ruling close below, at its text.
-    return roles, (min(below) if below and min(below) - lowest < 30 else lowest + 2)
+def _header_roles(t: Table) -> dict[str, int]:
+    """Column roles from the header's title lines: the lowest title naming a role decides (a
+    sub-header "MODALITÉS" under a spanning "RÉFÉRENTIEL D'ÉVALUATION")."""
+    frag = next((f for f in t.fragments if any(f.header)), None)
+    if frag is None:
+        return {}
+    b = frag.grid.bounds
+    roles: dict[str, int] = {}
+    for col in range(t.ncols):
+        lines = [ln for ln in frag.header_lines if b[col] <= (ln.x0 + ln.x1) / 2 < b[col + 1]]
+        titles = [ln for ln in lines if _title(ln)] or lines
+        for ln in sorted(titles, key=lambda ln: -ln.top):
+            role = _role_of(ln.text)
+            if role is not None:
+                if role not in roles:
+                    roles[role] = col
+                break
+    found = {r for r in roles if r in ROLES}
+    return roles if len(found) >= 2 else {}
 
 
-@dataclass
-class GridRun:
-    """The grid of one page, with its column roles and where the data starts."""
-
-    grid: PageGrid
-    roles: dict[str, int]
-    data_top: float
-    has_header: bool
-    header_text: dict[int, str] = field(default_factory=dict)  # column -> header cell text
+def _title(ln: Line) -> bool:
+    letters = [c for c in ln.text if c.isalpha()]
+    return bool(letters) and (ln.bold or sum(c.isupper() for c in letters) >= 0.8 * len(letters))
 
 
-def _header_text(grid: PageGrid, data_top: float) -> dict[int, str]:
-    out = {}
-    for col in range(grid.ncols):
-        words = grid.words_in(grid.bounds[col], grid.top - 90, grid.bounds[col + 1], data_top)
-        out[col] = _fold(" ".join(w.text for w in sorted(words, key=lambda w: (round(w.top), w.x0))))
+def _role_of(text: str) -> str | None:
+    f = fold(text).replace("’", "'")
+    for role, words in ROLE_WORDS:
+        if any(w in f for w in words):
+            return role
+    return None
+
+
+def role_tables(model: DocModel) -> list[tuple[Table, dict[str, int]]]:
+    out: list[tuple[Table, dict[str, int]]] = []
+    for t in model.tables:
+        roles = _header_roles(t)
+        if not roles and out:
+            prev_t, prev_roles = out[-1]
+            a, b = prev_t.fragments[-1].grid, t.fragments[0].grid
+            if a.ncols == b.ncols and all(abs(x - y) < 12 for x, y in zip(a.bounds, b.bounds)):
+                roles = prev_roles
+        if roles:
+            out.append((t, roles))
     return out
-
-
-def read_grids(doc: Document) -> list[GridRun]:
-    runs: list[GridRun] = []
-    previous: GridRun | None = None
-    for page in doc.pages:
-        grid = find_grid(page)
-        if grid is None or grid.ncols < 3:
-            previous = None if grid is None else previous
-            continue
-        head = _header(grid)
-        if head is not None:
-            roles, top = head
-            run = GridRun(grid, roles, top, True, _header_text(grid, top))
-        elif previous is not None and previous.grid.ncols == grid.ncols and all(
-            abs(a - b) < 12 for a, b in zip(previous.grid.bounds, grid.bounds)
-        ):
-            run = GridRun(grid, previous.roles, grid.top, False, previous.header_text)
-        else:
-            continue
-        runs.append(run)
-        previous = run
-    return runs
-
-
-def _starts_lower(text: str) -> bool:
-    t = text.lstrip("«\"'( ")
-    return bool(t) and (t[0].islower() or t[0] in ",;:.)")
-
-
-def _continues(role: str, part: CellPart, prev: Cell, coded: bool, anchor_continues: bool) -> bool:
-    """Does the first cell of a page continue the column's last cell of the page before?"""
-    if part.empty:
-        return True
-    first = part.lines[0].text
-    if _starts_lower(first):
-        return True
-    if role in ("activity", "competence"):
-        pattern = ACTIVITY_CODE if role == "activity" else COMPETENCE_CODE
-        head = _strip_marker(part.lines[0])
-        m = pattern.match(head)
-        if m:
-            # A list cell (several codes) goes on across the page with the next code of its series.
-            prev_codes = [c for c in (_code_of(ln, pattern) for ln in prev.lines) if c]
-            return len(prev_codes) >= 2 and _series(prev_codes[-1]) == _series(m.group(1))
-        if role == "activity":
-            return not part.lines[0].bold
-        if coded:
-            return True
-        return not prev.lines or not prev.lines[-1].text.endswith(TERMINAL)
-    # Evaluation columns: the row goes on, or a list goes on (a ✓ heading opens a new group).
-    marker, _ = split_marker(part.lines[0])
-    return anchor_continues or (marker is not None and marker not in CHECK_MARKERS)
-
-
-def _code_of(line: Line, pattern: re.Pattern[str]) -> str | None:
-    m = pattern.match(_strip_marker(line))
-    return m.group(1) if m else None
-
-
-def _series(code: str) -> str:
-    """'CA5.7' -> 'CA5': codes of one list share their prefix up to the last number."""
-    return re.sub(r"[.\s]*\d+\.?$", "", code.rstrip("."))
 
 
 def _strip_marker(line: Line) -> str:
@@ -202,107 +144,134 @@ def _strip_marker(line: Line) -> str:
     return Line(words).text if words else ""
 
 
-def collect_cells(runs: list[GridRun], bloc_starts: set[int] = frozenset()) -> dict[str, list[Cell]]:
-    """Cells of each column across pages; no cell continues onto a page in `bloc_starts`."""
-    columns: dict[str, list[Cell]] = {r: [] for r in ROLES}
-    coded = any(
-        COMPETENCE_CODE.match(_strip_marker(ln))
-        for run in runs
-        if "competence" in run.roles
-        for part in run.grid.cells(run.roles["competence"], run.data_top)
-        for ln in part.lines
-    )
-    prev_page: int | None = None
-    for run in runs:
-        continuing = (prev_page is not None and run.grid.page == prev_page + 1
-                      and run.grid.page not in bloc_starts)
-        # A header row repeated inside the grid is furniture: its cells repeat the header's text.
-        parts = {
-            r: [p for p in run.grid.cells(c, run.data_top)
-                if not (p.lines and _fold(" ".join(ln.text for ln in p.lines)) == run.header_text.get(c))]
-            for r, c in run.roles.items()
-        }
-        anchor_continues = False
-        order = ["activity", "competence", "modality", "criteria"]
-        for role in order:
-            if role not in parts:
-                continue
-            cells = parts[role]
-            for i, part in enumerate(cells):
-                column = columns[role]
-                first = i == 0 and continuing and column and abs(part.top - run.data_top) < 3
-                if first and _continues(role, part, column[-1], coded, anchor_continues):
-                    column[-1].parts.append(part)
-                    if role == "competence":
-                        anchor_continues = True
-                    continue
-                if not part.empty:
-                    column.append(Cell(role, [part]))
-        prev_page = run.grid.page
-    return columns
+def role_cells(tables: list[tuple[Table, dict[str, int]]]) -> tuple[list[Cell], list[Cell]]:
+    """The cells of each role, and the cells of a "Bloc" column."""
+    cells: list[Cell] = []
+    blocs: list[Cell] = []
+    for k, (t, roles) in enumerate(tables):
+        by_col = {c: r for r, c in roles.items()}
+        for c in t.cells():
+            role = by_col.get(c.col)
+            if role == "bloc":
+                blocs.append(Cell(role, c, k))
+            elif role is not None:
+                cells.append(Cell(role, c, k))
+    cells.sort(key=lambda c: (round(c.start, 0), ROLES.index(c.role)))
+    return cells, blocs
+
+
+def grammars(cells: list[Cell]) -> dict[str, Grammar]:
+    """Each role's code schemes: what opens its cells' lines in this document."""
+    return {r: infer_grammar(_strip_marker(ln) for c in cells if c.role == r for ln in c.lines) for r in ROLES}
 
 
 # ---------------------------------------------------------------- blocs
 
 
-def _page_of(pos: float) -> int:
-    return int(pos // PAGE_SPAN)
+def _bloc_line(lines: list[Line]) -> BlocMark | None:
+    m = BLOC_LINE.match(lines[0].text)
+    if m and m.group(2).strip():
+        title = join_wrapped([m.group(2)] + [x.text for x in lines[1:]])
+        return BlocMark(gpos(lines[0].page, lines[0].top), m.group(1), title.strip(), lines)
+    return None
 
 
-def _heads_page(mark: BlocMark, runs: list[GridRun]) -> bool:
-    """A bloc heading printed above the first data row of its page starts that page afresh."""
-    run = next((r for r in runs if r.grid.page == _page_of(mark.pos)), None)
-    return run is not None and mark.pos - _page_of(mark.pos) * PAGE_SPAN <= run.data_top + 20
+def _code_heading(lines: list[Line], series: set[str]) -> BlocMark | None:
+    """A heading opened by a code that the codes below it extend ("A1 - Titre" over A1.1, A1.2),
+    or by a registry bloc code ("RNCP37805BC01 - Titre")."""
+    found = candidate(lines[0].text)
+    if found is None:
+        return None
+    code, rest = found
+    value = code.printed.rstrip(".")
+    if not rest or not (value in series or "BC" in code.shape):
+        return None
+    title = join_wrapped([rest] + [x.text for x in lines[1:]])
+    return BlocMark(gpos(lines[0].page, lines[0].top), value, title.strip(), lines)
 
 
-def bloc_marks(doc: Document, runs: list[GridRun], columns: dict[str, list[Cell]]) -> list[BlocMark]:
-    marks = _heading_marks(doc, runs)
-    if marks:
-        return marks
-    # A bloc code atop the activity cell: "A1 Titre" above "A1.1 ...".
-    for cell in columns["activity"]:
+def _heading_like(ln: Line, body: float) -> bool:
+    letters = [c for c in ln.text if c.isalpha()]
+    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return ln.bold or ln.size >= body + 1.0 or caps
+
+
+def _body_size(model: DocModel) -> float:
+    from collections import Counter
+
+    sizes = Counter(round(w.size, 1) for p in model.pages for w in p.content_words())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def heading_marks(model: DocModel, tables: list[tuple[Table, dict[str, int]]], cells: list[Cell],
+                  series: set[str]) -> list[BlocMark]:
+    """Bloc marks printed as full-width rows of the grid or as heading lines outside it."""
+    marks: list[BlocMark] = []
+    for t, _ in tables:
+        for row in t.full_rows:
+            mark = _bloc_line(row.lines) or _code_heading(row.lines, series)
+            if mark is None and row.text.strip():
+                mark = BlocMark(row.start, "", row.text.strip(), row.lines)
+            if mark is not None:
+                marks.append(mark)
+    body = _body_size(model)
+    first = min((c.start for c in cells), default=0.0)
+    last = max((c.end for c in cells), default=0.0)
+    for page in model.pages:
+        lines = model.lines_outside_tables(page)
+        groups: list[list[Line]] = []
+        for ln in lines:
+            if not _heading_like(ln, body):
+                continue
+            if groups and groups[-1][-1].page == ln.page and 0 < ln.top - groups[-1][-1].bottom < 0.8 * ln.size \
+                    and _heading_like(groups[-1][-1], body) and abs(groups[-1][-1].size - ln.size) < 0.6:
+                groups[-1].append(ln)
+            else:
+                groups.append([ln])
+        for g in groups:
+            pos = gpos(g[0].page, g[0].top)
+            if pos > last:
+                continue
+            mark = _bloc_line(g) or _code_heading(g, series)
+            if mark is not None and (pos >= first - 2 * PAGE_SPAN):
+                marks.append(mark)
+    return sorted(marks, key=lambda m: m.pos)
+
+
+def column_marks(blocs: list[Cell]) -> list[BlocMark]:
+    """A first column headed "Bloc": each of its cells opens a bloc."""
+    out = []
+    for c in blocs:
+        text = join_wrapped([ln.text for ln in c.lines])
+        m = BLOC_LINE.match(text)
+        if m:
+            out.append(BlocMark(c.start - 0.5, m.group(1), m.group(2).strip(), c.lines))
+            continue
+        found = candidate(text)
+        if found is not None and found[1]:
+            out.append(BlocMark(c.start - 0.5, found[0].printed.rstrip("."), found[1], c.lines))
+        else:
+            out.append(BlocMark(c.start - 0.5, "", text, c.lines))
+    return out
+
+
+def activity_code_marks(cells: list[Cell], grammar: Grammar) -> list[BlocMark]:
+    """A bloc code atop the activity cell: "A1 Titre" above "A1.1 ...", "A1.2 ..."."""
+    marks = []
+    for cell in cells:
+        if cell.role != "activity":
+            continue
         entries = parse_entries(cell.lines)
         if len(entries) < 2:
             continue
-        m = re.match(r"^(A\d+)\s+(.+)$", entries[0].text)
-        if m and any(e.text.startswith(m.group(1) + ".") for e in entries[1:]):
-            marks.append(BlocMark(cell.start, m.group(1), m.group(2), entries[0].lines))
+        found = candidate(entries[0].text)
+        if found is None or not found[1]:
+            continue
+        code = found[0].printed.rstrip(".")
+        below = [grammar.match(e.text) for e in entries[1:]]
+        if any(b is not None and b[0].series == code for b in below):
+            marks.append(BlocMark(cell.start, code, found[1], entries[0].lines))
     return marks
-
-
-def _heading_marks(doc: Document, runs: list[GridRun]) -> list[BlocMark]:
-    marks: list[BlocMark] = []
-    grid_pages = {r.grid.page: r for r in runs}
-    # "BLOC n : titre" as a full-width row of the grid, or as a line outside it.
-    for page in doc.pages:
-        run = grid_pages.get(page.number)
-        for ln in _block_lines(doc, page, run):
-            m = BLOC_LINE.match(ln[0].text)
-            if m and m.group(2).strip():
-                title = join_wrapped([m.group(2)] + [x.text for x in ln[1:]])
-                marks.append(BlocMark(page.number * PAGE_SPAN + ln[0].top, m.group(1), title.strip(), ln))
-    return marks
-
-
-def _block_lines(doc: Document, page, run: GridRun | None) -> list[list[Line]]:
-    """Candidate bloc title lines: full-width rows of the grid and lines outside any grid."""
-    out: list[list[Line]] = []
-    if run is not None:
-        for top, bottom in run.grid.full_rows:
-            lines = run.grid.full_row_lines(top, bottom)
-            if lines:
-                out.append(lines)
-    lines = doc.content_lines(page)
-    if run is not None:
-        g = run.grid
-        lines = [ln for ln in lines if not (g.top - 2 <= ln.top <= g.bottom and g.bounds[0] - 2 <= ln.x0 <= g.bounds[-1])]
-    blocks: list[list[Line]] = []
-    for ln in lines:
-        if BLOC_LINE.match(ln.text) and ln.bold:
-            blocks.append([ln])
-        elif blocks and blocks[-1][-1].bold and ln.bold and 0 < ln.top - blocks[-1][-1].bottom < ln.size:
-            blocks[-1].append(ln)
-    return out + blocks
 
 
 @dataclass
@@ -314,22 +283,42 @@ class IntroBloc:
     lines: list[Line]
 
 
-def intro_blocs(doc: Document, before: float) -> list[IntroBloc]:
+def intro_blocs(model: DocModel, before: float) -> list[IntroBloc]:
     """The introduction's "Bloc de compétences n° 1, compétences C.1 à C.7 : Titre" list."""
     found: list[IntroBloc] = []
-    for page in doc.pages:
+    for page in model.pages:
         if page.number * PAGE_SPAN > before:
             break
-        lines = [ln for ln in doc.content_lines(page) if page.number * PAGE_SPAN + ln.top < before]
-        entries = parse_entries(lines)
-        for e in entries:
+        lines = [ln for ln in model.lines_outside_tables(page) if gpos(page.number, ln.top) < before]
+        for e in parse_entries(lines):
             m = INTRO_BLOC.search(e.text)
             if m:
                 found.append(IntroBloc(m.group(1), m.group(2), m.group(3), m.group(4).strip(), e.lines))
     return found
 
 
+def _ordinal_marks(model: DocModel, tables: list[tuple[Table, dict[str, int]]]) -> list[BlocMark]:
+    """One table per bloc: each table of the grid opens a bloc, titled by the heading above it."""
+    if len(tables) < 2 or len({tuple(sorted(r.items())) for _, r in tables}) != 1:
+        return []
+    body = _body_size(model)
+    marks = []
+    for n, (t, _) in enumerate(tables, start=1):
+        frag = t.fragments[0]
+        page = next(p for p in model.pages if p.number == frag.page)
+        above = [ln for ln in model.lines_outside_tables(page) if ln.bottom <= frag.grid.top + 1
+                 and frag.grid.top - ln.bottom < 4 * ln.size and _heading_like(ln, body)]
+        title = above[-1].text if above else ""
+        marks.append(BlocMark(t.start - 0.5, str(n), title, above[-1:]))
+    return marks
+
+
 # ---------------------------------------------------------------- cell contents
+
+
+def _as_printed(code: str) -> str:
+    """A code's value as printed, its closing dot left out (`A1.1.` is `A1.1`); keys drop spaces."""
+    return code.rstrip(".").strip()
 
 
 @dataclass
@@ -339,25 +328,20 @@ class Parsed:
     text: str
     items: list[Item]
     lines: list[Line]
+    names: list[str] = field(default_factory=list)  # codes of the competences a modality names
 
 
 def _entry_lines(entries: list[Entry]) -> list[Line]:
     return [ln for e in entries for ln in e.lines]
 
 
-def _rest_after_code(entry: Entry, pattern: re.Pattern[str]) -> tuple[str, str]:
-    m = pattern.match(entry.text)
-    assert m
-    return key_code(m.group(1)), m.group(2).strip()
-
-
-def parse_activities(cell: Cell, bloc_code: str | None) -> list[Parsed]:
+def parse_activities(cell: Cell, bloc_code: str | None, grammar: Grammar) -> list[Parsed]:
     entries = parse_entries(cell.lines)
     if bloc_code and entries and re.match(rf"^{re.escape(bloc_code)}\s", entries[0].text):
         entries = entries[1:]
     groups: list[list[Entry]] = []
     for e in entries:
-        head = e.kind == "para" and ACTIVITY_CODE.match(e.text)
+        head = e.kind == "para" and grammar.match(e.text)
         if head and (e.bold or not e.text[0].isdigit() or groups == []):
             groups.append([e])
         elif groups:
@@ -369,9 +353,9 @@ def parse_activities(cell: Cell, bloc_code: str | None) -> list[Parsed]:
         head, rest = g[0], g[1:]
         code = None
         title: str | None = None
-        if head.kind == "para" and ACTIVITY_CODE.match(head.text):
-            code, title = _rest_after_code(head, ACTIVITY_CODE)
-            title = title or None
+        found = grammar.match(head.text) if head.kind == "para" else None
+        if found is not None:
+            code, title = _as_printed(found[0].printed), found[1].strip() or None
         else:
             rest = g
         lines = [e.text for e in rest]
@@ -380,36 +364,36 @@ def parse_activities(cell: Cell, bloc_code: str | None) -> list[Parsed]:
     return out
 
 
-def parse_competences(cell: Cell, coded: bool) -> list[Parsed]:
+def parse_competences(cell: Cell, grammar: Grammar) -> list[Parsed]:
     entries = parse_entries(cell.lines)
-    if not coded:
+    if not grammar:
         text = "\n".join(e.text for e in entries)
         return [Parsed(None, text, text, [], cell.lines)]
     out: list[Parsed] = []
     current: list[Entry] = []
     for e in entries:
-        if COMPETENCE_CODE.match(e.text):
+        if grammar.match(e.text):
             if current:
-                out.append(_competence(current))
+                out.append(_competence(current, grammar))
             current = [e]
         elif current:
             current.append(e)
         else:
             current = [e]
     if current:
-        out.append(_competence(current))
+        out.append(_competence(current, grammar))
     return out
 
 
-def _competence(entries: list[Entry]) -> Parsed:
+def _competence(entries: list[Entry], grammar: Grammar) -> Parsed:
     head = entries[0]
-    m = COMPETENCE_CODE.match(head.text)
+    found = grammar.match(head.text)
     parts: list[str] = []
     code = None
-    if m:
-        code = key_code(m.group(1))
-        if m.group(2).strip():
-            parts.append(m.group(2).strip())
+    if found is not None:
+        code = _as_printed(found[0].printed)
+        if found[1].strip():
+            parts.append(found[1].strip())
     else:
         parts.append(head.text)
     parts += [e.text for e in entries[1:]]
@@ -420,8 +404,21 @@ def _competence(entries: list[Entry]) -> Parsed:
 _ENUM_HEADING = re.compile(r"^[A-Z]\.\s")
 
 
-def parse_modalities(cell: Cell) -> list[Parsed]:
+def _named_codes(text: str, known: set[str]) -> list[str]:
+    """Competence codes a modality names ("Mise en situation (C1, C2 et C3)")."""
+    out = []
+    for token in re.findall(r"[A-Za-z]{1,4}\s?\.?\d+(?:\.\d+|\.[a-z])*", text):
+        k = key_code(token)
+        if k in known and k not in out:
+            out.append(k)
+    return out
+
+
+def parse_modalities(cell: Cell, grammar: Grammar) -> list[Parsed]:
     entries = parse_entries(cell.lines)
+    coded = [i for i, e in enumerate(entries) if e.kind == "para" and grammar.match(e.text)]
+    if coded:
+        return _split_modalities(entries, coded, grammar)
     paras = [i for i, e in enumerate(entries) if e.kind == "para"]
     underlined = [i for i in paras if entries[i].underlined]
     bold = [i for i in paras if entries[i].bold]
@@ -447,7 +444,10 @@ def parse_modalities(cell: Cell) -> list[Parsed]:
         heads = []
     if not heads:
         return [_modality(entries, None)]
-    out = []
+    return _split_modalities(entries, heads, None)
+
+
+def _split_modalities(entries: list[Entry], heads: list[int], grammar: Grammar | None) -> list[Parsed]:
     starts = list(heads)
     # Bold labels right above a heading ("OPTION : ...") belong to that heading's modality.
     for k, h in enumerate(starts):
@@ -458,9 +458,19 @@ def parse_modalities(cell: Cell) -> list[Parsed]:
     if starts[0] > 0:  # text above the first heading stays with it
         starts[0] = 0
     bounds = starts + [len(entries)]
+    out = []
     for k, h in enumerate(heads):
         chunk = entries[bounds[k] : bounds[k + 1]]
-        out.append(_modality(chunk, entries[h].text))
+        found = grammar.match(entries[h].text) if grammar is not None else None
+        if found is not None:
+            # A coded modality reads as an activity: its title is the words after the code.
+            title = found[1].strip() or None
+            texts = [(title or "") if e is entries[h] else e.text for e in chunk]
+            parsed = Parsed(_as_printed(found[0].printed), title, "\n".join(t for t in texts if t),
+                            build_items(chunk), _entry_lines(chunk))
+        else:
+            parsed = _modality(chunk, entries[h].text)
+        out.append(parsed)
     return out
 
 
@@ -470,13 +480,14 @@ def _modality(entries: list[Entry], title: str | None) -> Parsed:
     return Parsed(None, title, text, items, _entry_lines(entries))
 
 
-def parse_criteria(cell: Cell) -> list[Parsed]:
+def parse_criteria(cell: Cell, grammar: Grammar) -> list[Parsed]:
     entries = parse_entries(cell.lines)
     groups: list[tuple[str | None, list[Entry]]] = []
     for e in entries:
         if e.kind == "item" and e.marker in CHECK_MARKERS and e.depth == 0:
             groups.append((e.text, [e]))
-        elif e.kind == "para" and (not groups or e.gap_before or re.match(r"^Les? candidats?\b", e.text)):
+        elif e.kind == "para" and (not groups or e.gap_before or re.match(r"^Les? candidats?\b", e.text)
+                                   or grammar.match(e.text)):
             groups.append((e.text, [e]))
         elif groups:
             groups[-1][1].append(e)
@@ -490,8 +501,12 @@ def parse_criteria(cell: Cell) -> list[Parsed]:
             items = build_items([_shallower(e) for e in body])
         else:
             items = build_items(body)
+        code = None
+        found = grammar.match(title) if title else None
+        if found is not None:
+            code, title = _as_printed(found[0].printed), found[1].strip() or None
         text = "\n".join(([title] if title else []) + [e.text for e in body])
-        out.append(Parsed(None, title, text, items, _entry_lines(members)))
+        out.append(Parsed(code, title, text, items, _entry_lines(members)))
     return out
 
 
@@ -502,96 +517,144 @@ def _shallower(e: Entry) -> Entry:
 # ---------------------------------------------------------------- certification
 
 
-def certification(doc: Document) -> Certification:
-    first = doc.pages[0]
-    lines = doc.content_lines(first)
-    heads = [ln for ln in lines if ln.bold and ln.size >= 11] or lines[:3]
+_TITLE_PREFIX = re.compile(
+    r"^(?:R[ÉE]F[ÉE]RENTIELS?(?:\s+D['’]\s*[ÉE]VALUATION|\s+DE\s+COMP[ÉE]TENCES|\s+D['’]\s*ACTIVIT[ÉE]S|"
+    r"\s+DE\s+(?:LA\s+)?CERTIFICATION)*(?:\s+(?:ET|DE|DU|DES|:|–|-))*\s+|TITRE\s+(?:PROFESSIONNEL\s+)?(?:DE\s+|D['’])?|"
+    r"CERTIFICATION\s+(?:PROFESSIONNELLE\s+)?)",
+    re.I,
+)
+
+
+def certification(model: DocModel) -> Certification:
+    first = next((p for p in model.pages if p.content_words()), model.pages[0])
+    lines = model.lines_outside_tables(first)
+    real = [ln for ln in lines if ln.bold and ln.size >= 11]
+    heads = real or lines[:3]
     joined = join_wrapped([ln.text for ln in heads[:4]])
+    # The title line itself: the first heading and the lines set like it right under it.
+    run = real[:1]
+    for ln in real[1:]:
+        if abs(ln.size - run[-1].size) > 0.5 or ln.top - run[-1].bottom > ln.size:
+            break
+        run.append(ln)
+    title_line = join_wrapped([ln.text for ln in run])
     title = level = certifier = None
     m = re.search(r"Titre de (.+?)\s+[–—-]\s+(niveau\s+\d+)\s+[–—-]\s+(.+)$", joined, re.I)
     if m:
         title, level, certifier = m.group(1).strip(), m.group(2), m.group(3).strip()
     if title is None:
         text = " ".join(ln.text for ln in lines[:40])
-        for pat in (
-            r"Certification\s+«\s*(.+?)\s*»",
-            r"R[ÉE]F[ÉE]RENTIELS?\s+(?:DE\s+(?:LA\s+)?CERTIFICATION\s+)?(.+?)$",
-            r"La certification\s+(.+?)\s+est compos[ée]e",
-        ):
-            src = joined if pat.startswith("R") else text
-            m = re.search(pat, src, re.I if not pat.startswith("R") else 0)
-            if m:
-                title = clean_line(m.group(1))
-                break
+        m = (re.search(r"Certification\s+«\s*(.+?)\s*»", text, re.I)
+             or re.search(r"R[ÉE]F[ÉE]RENTIELS?\s+(?:DE\s+(?:LA\s+)?CERTIFICATION\s+)?(.+?)$", title_line)
+             or re.search(r"La certification\s+(.+?)\s+est compos[ée]e", text, re.I))
+        if m:
+            title = clean_line(m.group(1))
+    if title is None:
+        title = _cover_title(lines, _body_size(model))
     return Certification(title=title, level=level, certifier=certifier)
 
 
-def doc_key_for(doc: Document, title: str | None) -> str:
-    m = re.search(r"\bRNCP\s*(\d{4,6})\b", doc.text(max_pages=3))
+def _cover_title(lines: list[Line], body: float) -> str | None:
+    """The title line of the first page: its largest text, family words ("Référentiel de
+    compétences", "Titre de") left out."""
+    if not lines:
+        return None
+    big = max(ln.size for ln in lines)
+    if big < body + 1.5:
+        return None
+    top: list[Line] = []
+    for ln in lines:  # the first run of the largest lines, a bloc heading set as large left out
+        if ln.size < big - 0.5 or BLOC_LINE.match(ln.text) or (top and ln.top - top[-1].bottom > ln.size):
+            if top:
+                break
+            continue
+        top.append(ln)
+    text = join_wrapped([ln.text for ln in top[:3]]).strip(" «»\"")
+    text = _TITLE_PREFIX.sub("", text).strip(" «»\":–-")
+    return clean_line(text) or None
+
+
+def doc_key_for(model: DocModel, title: str | None) -> str:
+    m = re.search(r"\bRNCP\s*(\d{4,6})\b", model.text(max_pages=3))
     if m:
         return f"rncp:RNCP{m.group(1)}"
-    return f"rncp:{slugify(title or doc.path.stem)}"
+    return f"rncp:{slugify(title or model.path.stem)}"
 
 
 # ---------------------------------------------------------------- assembly
 
 
-def extract(doc: Document) -> FamilyResult:
-    cert = certification(doc)
-    builder = RecordBuilder(doc_key_for(doc, cert.title), extractor="rncp-grid")
-    runs = read_grids(doc)
-    if not runs:
-        residual_blocks(doc, builder)
-        builder.warn("no_grid", "no 4-column grid (activités · compétences · modalités · critères) was found")
+def extract(model: DocModel) -> FamilyResult:
+    cert = certification(model)
+    builder = RecordBuilder(doc_key_for(model, cert.title), extractor="rncp-grid")
+    tables = role_tables(model)
+    cells, bloc_cells = role_cells(tables)
+    if not cells:
+        residual_blocks(model, builder)
+        builder.warn("no_grid", "no grid with activités · compétences · modalités · critères columns was found")
         return FamilyResult(builder.doc_key, cert, builder)
-    headed = _heading_marks(doc, runs)
-    columns = collect_cells(runs, {_page_of(m.pos) for m in headed if _heads_page(m, runs)})
-    coded = any(COMPETENCE_CODE.match(_strip_marker(ln)) for c in columns["competence"] for ln in c.lines)
-    marks = bloc_marks(doc, runs, columns)
-    grid_start = min(c.start for col in columns.values() for c in col) if any(columns.values()) else 0.0
-    intro = intro_blocs(doc, min(r.grid.page * PAGE_SPAN + r.grid.top for r in runs))
+    gram = grammars(cells)
+    series = {c[0].series for role in ("activity", "competence") for cell in cells if cell.role == role
+              for c in (gram[role].match(_strip_marker(ln)) for ln in cell.lines) if c}
+    grid_start = min(c.start for c in cells)
+    marks = column_marks(bloc_cells) or heading_marks(model, tables, cells, series) \
+        or activity_code_marks(cells, gram["activity"])
+    intro = intro_blocs(model, min(t.start for t, _ in tables))
     if not marks and intro:
-        modal = columns["modality"]
+        modal = [c for c in cells if c.role == "modality"]
         if len(modal) == len(intro):
             marks = [BlocMark(m.start - 0.5, b.number, b.title, b.lines) for m, b in zip(modal, intro)]
-            # The first bloc starts with the grid, even if its modality cell starts lower.
-            marks[0].pos = min(marks[0].pos, grid_start - 0.5)
+            marks[0].pos = min(marks[0].pos, grid_start - 0.5)  # the first bloc starts with the grid
         else:
             builder.warn(
                 "bloc_split_unknown",
                 f"the introduction lists {len(intro)} blocs but the grid has {len(modal)} modality cells",
             )
     if not marks:
+        marks = _ordinal_marks(model, tables)
+    if not marks:
         marks = [BlocMark(grid_start - 0.5, "1", "", [])]
         builder.warn("no_bloc_heading", "no bloc heading found: the whole grid is read as one bloc")
     marks.sort(key=lambda m: m.pos)
-    # Cells before the first bloc mark belong to the first bloc.
-    marks[0].pos = min(marks[0].pos, grid_start - 0.5)
+    _number_marks(marks)
+    marks[0].pos = min(marks[0].pos, grid_start - 0.5)  # cells above the first mark belong to it
     intro_by_number = {b.number: b for b in intro}
+    known = {key_code(c[0].printed) for cell in cells if cell.role == "competence"
+             for c in (gram["competence"].match(_strip_marker(ln)) for ln in cell.lines) if c}
     for k, mark in enumerate(marks):
         end = marks[k + 1].pos if k + 1 < len(marks) else float("inf")
-        cells = {r: [c for c in columns[r] if mark.pos <= c.start < end] for r in ROLES}
-        _emit_bloc(builder, mark, cells, coded, intro_by_number.get(mark.code))
-    _note_preamble_pages(doc, runs, builder)
+        mine = [c for c in cells if mark.pos <= c.start < end]
+        _emit_bloc(builder, mark, mine, gram, intro_by_number.get(mark.code), known)
+    _emit_glossary(model, builder, max(c.end for c in cells))
+    _note_pages_outside(model, tables, builder)
     return FamilyResult(builder.doc_key, cert, builder)
 
 
-def _emit_bloc(b: RecordBuilder, mark: BlocMark, cells: dict[str, list[Cell]], coded: bool,
-               intro: IntroBloc | None) -> None:
+def _number_marks(marks: list[BlocMark]) -> None:
+    """Marks printed without a code (a title row, a bloc column cell) take their rank."""
+    for n, m in enumerate(marks, start=1):
+        if not m.code:
+            m.code = str(n)
+
+
+def _emit_bloc(b: RecordBuilder, mark: BlocMark, cells: list[Cell], gram: dict[str, Grammar],
+               intro: IntroBloc | None, known: set[str]) -> None:
+    first_activity = next((c for c in cells if c.role == "activity"), None)
     bloc_key = b.add("block", None, code=mark.code, codes=[Code(value=mark.code, scheme="bloc_label")],
                      title=mark.title or None, text=mark.title, lines=mark.lines,
-                     pages=[] if mark.lines else [int(c.start // PAGE_SPAN) for c in cells["activity"][:1]])
-    parsed_comp = {id(c): parse_competences(c, coded) for c in cells["competence"]}
+                     pages=[] if mark.lines or first_activity is None else [_page_of(first_activity.start)])
+    coded = bool(gram["competence"])
+    parsed_comp = {id(c): parse_competences(c, gram["competence"]) for c in cells if c.role == "competence"}
     paired = all(len(v) <= 1 for v in parsed_comp.values())
-    order = sorted((c for r in ROLES for c in cells[r]), key=lambda c: (round(c.start, 0), ROLES.index(c.role)))
     activity_keys: list[tuple[Cell, list[str]]] = []
     competence_keys: list[tuple[Cell, list[str]]] = []
-    modality_keys: list[tuple[Cell, list[str]]] = []
+    modality_keys: list[tuple[Cell, list[tuple[str, list[str]]]]] = []
+    by_code: dict[str, str] = {}
     deferred: list[Cell] = []
-    for cell in order:
+    for cell in cells:
         if cell.role == "activity":
             keys = []
-            for a in parse_activities(cell, mark.code):
+            for a in parse_activities(cell, mark.code, gram["activity"]):
                 keys.append(b.add("activity", bloc_key, code=a.code,
                                   codes=[Code(value=a.code, scheme="activity")] if a.code else [],
                                   title=a.title, text=a.text, items=a.items, lines=a.lines))
@@ -599,42 +662,58 @@ def _emit_bloc(b: RecordBuilder, mark: BlocMark, cells: dict[str, list[Cell]], c
         elif cell.role == "competence":
             keys = []
             for comp in parsed_comp[id(cell)]:
-                keys.append(b.add("competence", bloc_key, code=comp.code,
-                                  codes=[Code(value=comp.code, scheme="competence")] if comp.code else [],
-                                  title=comp.title, text=comp.text, lines=comp.lines))
+                if comp.code and key_code(comp.code) in by_code:
+                    keys.append(by_code[key_code(comp.code)])  # the same competence repeated by a second table
+                    continue
+                key = b.add("competence", bloc_key, code=comp.code,
+                            codes=[Code(value=comp.code, scheme="competence")] if comp.code else [],
+                            title=comp.title, text=comp.text, lines=comp.lines)
+                if comp.code:
+                    by_code[key_code(comp.code)] = key
+                keys.append(key)
             competence_keys.append((cell, keys))
         elif cell.role == "modality":
-            keys = [b.add("assessment_modality", bloc_key, title=m.title, text=m.text, items=m.items, lines=m.lines)
-                    for m in parse_modalities(cell)]
+            keys = []
+            for m in parse_modalities(cell, gram["modality"]):
+                key = b.add("assessment_modality", bloc_key, code=m.code,
+                            codes=[Code(value=m.code, scheme="modality")] if m.code else [],
+                            title=m.title, text=m.text, items=m.items, lines=m.lines)
+                keys.append((key, _named_codes(m.text, known)))
             modality_keys.append((cell, keys))
         elif paired:
             deferred.append(cell)
         else:
-            for c in parse_criteria(cell):
-                b.add("assessment_criterion", bloc_key, title=c.title, text=c.text, items=c.items,
-                      lines=c.lines, criterion_kind="evaluation")
+            for c in parse_criteria(cell, gram["criteria"]):
+                _add_criterion(b, bloc_key, c)
     all_comps = [k for _, ks in competence_keys for k in ks]
     for cell in deferred:
         best = max(competence_keys, key=lambda ck: ck[0].overlap(cell), default=None)
         parent = best[1][0] if best and best[0].overlap(cell) > 0 and best[1] else bloc_key
-        for c in parse_criteria(cell):
-            b.add("assessment_criterion", parent, title=c.title, text=c.text, items=c.items,
-                  lines=c.lines, criterion_kind="evaluation")
+        for c in parse_criteria(cell, gram["criteria"]):
+            _add_criterion(b, parent, c)
     if paired:
         for ccell, ckeys in competence_keys:
             for acell, akeys in activity_keys:
-                if akeys and acell.start - 1 <= ccell.start < acell.end - 1:
+                if akeys and acell.table == ccell.table and acell.start - 1 <= ccell.start < acell.end - 1:
                     for k in ckeys:
                         b.relate("derived_from", k, akeys[-1])
                     break
+    bloc_codes = {key_code(b.node(k)["codes"][0].value): k for k in all_comps if b.node(k)["codes"]}
     for mcell, mkeys in modality_keys:
         covered = [k for ccell, ks in competence_keys if ccell.overlap(mcell) > 2 for k in ks]
         targets = covered if paired and covered else all_comps
-        for mk in mkeys:
-            for ck in targets:
+        for mk, names in mkeys:
+            named = [bloc_codes[n] for n in names if n in bloc_codes]
+            for ck in named or targets:
                 b.relate("assesses", mk, ck)
     if intro is not None and not coded:
         _derive_codes(b, bloc_key, intro, all_comps)
+
+
+def _add_criterion(b: RecordBuilder, parent: str, c: Parsed) -> None:
+    b.add("assessment_criterion", parent, code=c.code,
+          codes=[Code(value=c.code, scheme="criterion")] if c.code else [],
+          title=c.title, text=c.text, items=c.items, lines=c.lines, criterion_kind="evaluation")
 
 
 def _derive_codes(b: RecordBuilder, bloc_key: str, intro: IntroBloc, comps: list[str]) -> None:
@@ -654,14 +733,67 @@ def _derive_codes(b: RecordBuilder, bloc_key: str, intro: IntroBloc, comps: list
         )
 
 
-def _note_preamble_pages(doc: Document, runs: list[GridRun], b: RecordBuilder) -> None:
-    """Pages with text but no grid (preamble, épreuves) are not read into nodes: say so."""
-    grid_pages = {r.grid.page for r in runs}
-    skipped = 0
-    for page in doc.pages:
-        if page.number in grid_pages:
+# ---------------------------------------------------------------- glossary
+
+
+def _emit_glossary(model: DocModel, b: RecordBuilder, after: float) -> None:
+    """A glossary or lexique after the grid: one entry per term (a bold term opening its line,
+    or "Terme : définition")."""
+    lines: list[Line] = []
+    started = False
+    for page in model.pages:
+        for ln in model.lines_outside_tables(page):
+            if gpos(page.number, ln.top) < after:
+                continue
+            if not started:
+                if GLOSSARY_HEAD.match(fold(ln.text)) and len(ln.text.split()) <= 6:
+                    started = True
+                continue
+            lines.append(ln)
+    if not lines:
+        return
+    entries: list[tuple[str, list[Line]]] = []
+    for ln in lines:
+        term_words = []
+        for w in ln.words:
+            if w.bold:
+                term_words.append(w)
+            else:
+                break
+        term = Line(term_words).text.strip(" :–-") if term_words else ""
+        if term and (len(term_words) < len(ln.words) or not entries or entries[-1][1]):
+            rest = Line(ln.words[len(term_words):], ln.page) if len(term_words) < len(ln.words) else None
+            entries.append((term, [rest] if rest is not None else []))
             continue
-        if page.content_words():
-            skipped += 1
+        m = re.match(r"^([^:]{1,60}?)\s*:\s+(.+)$", ln.text)
+        if m and not term_words and (not entries or ln.x0 <= min(x.x0 for x in lines) + 1):
+            first = ln.text.index(m.group(2))
+            entries.append((m.group(1).strip(), [_tail_line(ln, first)]))
+        elif entries:
+            entries[-1][1].append(ln)
+    for term, body in entries:
+        body = [x for x in body if x is not None and x.words]
+        des = parse_entries(body) if body else []
+        b.add("glossary_entry", None, title=term, text="\n".join(e.text for e in des if e.text),
+              items=build_items(des), lines=body)
+
+
+def _tail_line(ln: Line, start: int) -> Line:
+    """The words of a line from the character `start` of its text on."""
+    seen = 0
+    words = []
+    for w in ln.words:
+        pos = ln.text.find(w.text, seen)
+        if pos >= start:
+            words.append(w)
+        seen = max(seen, pos + len(w.text)) if pos >= 0 else seen
+    return Line(words, ln.page)
+
+
+def _note_pages_outside(model: DocModel, tables: list[tuple[Table, dict[str, int]]], b: RecordBuilder) -> None:
+    """Pages with text but no grid (preamble, épreuves) are not read into nodes: say so."""
+    grid_pages = {p for t, _ in tables for p in t.pages}
+    skipped = [p.number for p in model.pages if p.number not in grid_pages and p.content_words()]
     if skipped:
-        b.info("preamble_pages", f"{skipped} page(s) without grid read as preamble (certification sections)")
+        b.info("preamble_pages", f"{len(skipped)} page(s) without grid read as preamble (certification "
+                                 f"sections): {', '.join(map(str, skipped))}")
