@@ -57,3 +57,11 @@ def test_a_word_broken_by_a_narrow_cell_is_mended():
 def test_vocabulary_leaves_out_cut_words():
     v = vocabulary(["un", "projet", "informa-", "tique", "l'informatique"])
     assert "informa" not in v and "informatique" in v and "l" not in v
+
+
+def test_a_word_broken_in_a_narrow_cell_alone_on_its_line_is_mended():
+    # The head stood alone on its line (the word did not fit), the tail goes on in lower case,
+    # and neither piece is a word printed elsewhere: "modific" / "ation".
+    assert _join(["modific", "ation des données"], typeset=False) == "modification des données"
+    # A whole word opening the next line is no piece: "démarche" / "d'investigation".
+    assert _join(["démarche", "d'investigation"], typeset=False) == "démarche d'investigation"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW
+from extract.docmodel.model import build_model
 from extract.document import read_document
 from extract.families.reac import synoptic_table
 from extract.pipeline import extract_document
@@ -66,6 +67,26 @@ def test_generated_reac_footer_criteria_and_knowledge(tmp_path):
     assert "TP-99999" not in texts and "Millésime" not in texts and "SIGLE" not in texts
 
 
+def test_knowledge_printed_under_a_label_per_category(tmp_path):
+    """Another template: each category under its own label, no blank lines between groups."""
+    cover = [B("REFERENTIEL EMPLOI ACTIVITES COMPETENCES", 20), B("Testeur de logiciels", 20), B("Niveau 5", 20)]
+    at = [B("FICHE ACTIVITÉ TYPE N° 1"), B("Tester une application", 12),
+          B("Définition, description de l'activité type et conditions d'exercice", 11), R("Le testeur vérifie."),
+          B("Liste des compétences professionnelles de l'activité type", 11), R("Préparer un plan de test")]
+    cp = [B("FICHE COMPÉTENCE PROFESSIONNELLE N° 1"), B("Préparer un plan de test", 12),
+          B("Description de la compétence – processus de mise en œuvre", 11), R("Rédiger le plan de test."),
+          B("Critères de performance", 11), R("Les jeux de données sont définis"),
+          B("Savoir-faire techniques :", 11), R("Rédiger un cas de test"), R("Utiliser un outil de gestion des tests"),
+          B("Savoir-faire relationnels :", 11), R("Échanger avec les développeurs"),
+          B("Savoirs :", 11), R("Connaissance des techniques de test")]
+    ref = extract_document(reac_pdf(tmp_path / "reac-labels.pdf", [cover, at, cp], FOOTER))
+    know = [(n.node_key.rsplit("/", 1)[1], n.text) for n in ref.nodes if n.node_type == "knowledge"]
+    assert know == [("knowledge:technical_know_how:1", "Rédiger un cas de test"),
+                    ("knowledge:technical_know_how:2", "Utiliser un outil de gestion des tests"),
+                    ("knowledge:relational_know_how:1", "Échanger avec les développeurs"),
+                    ("knowledge:knowledge:1", "Connaissance des techniques de test")]
+
+
 REACS = sorted(RAW.glob("reac-*.pdf"))
 FURNITURE = re.compile(r"SIGLE|Millésime|Date de mise à jour|TP-\d{5}\s+\d{2}|\b\d{1,2}/\d{2}\s*$")
 
@@ -74,7 +95,7 @@ FURNITURE = re.compile(r"SIGLE|Millésime|Date de mise à jour|TP-\d{5}\s+\d{2}|
 def test_reac_corpus_invariants(pdf: Path):
     ref = extract_document(pdf)
     comps = [n for n in ref.nodes if n.node_type == "competence"]
-    synoptic = synoptic_table(read_document(pdf))
+    synoptic = synoptic_table(build_model(read_document(pdf)))
     assert len(comps) == len(synoptic) > 0
     children = Counter((n.parent_key, n.node_type) for n in ref.nodes)
     for c in comps:

@@ -74,3 +74,19 @@ def test_review_without_pdf_still_shows_the_tree(corpus_outputs):
     ref = Referential.model_validate_json(corpus_outputs["but-mmi-competences"].read_text())
     text = render(ref, None)
     assert "PDF was not found" in text and text.count('class="node') == len(ref.nodes)
+
+
+def test_the_document_model_is_drawn_under_the_nodes(page, tmp_path):
+    """Tables, their header and cells, paragraphs and list items outlined, shown by a switch: a
+    reader sees which cell a node's text came from."""
+    _, out = page
+    text = out.read_text()
+    cells = re.findall(r'class="mbox m-cell" title="([^"]+)"', text)
+    assert len(re.findall(r'class="mbox m-table"', text)) >= 11  # one table over 11 pages
+    assert any("goes on from the page before" in c for c in cells)
+    assert re.search(r'class="mbox m-header" title="header: REFERENTIEL', text)
+    assert 'id="model-switch"' in text
+    # Hidden until switched on; Chromium applies the switch's class.
+    shot = tmp_path / "model.png"
+    _chromium(f"file://{out}", f"--screenshot={shot}")
+    assert shot.is_file()

@@ -86,6 +86,8 @@ def _degraded(kind: str, stem: str, tmp_path: Path, corpus_outputs: dict) -> tup
         return remove_page(src, dst, mid), [mid - 1, mid]
     if kind == "rulings_removed":
         return remove_rulings(src, dst, [mid]), [mid]
+    if kind == "all_rulings_removed":
+        return remove_rulings(src, dst, range(1, n + 1)), list(range(1, n + 1))
     if kind == "columns_swapped":
         left, right, below = _columns(corpus_outputs[stem], ("activity", "competence"))
         return swap_columns(src, dst, range(1, n + 1), left, right, below), []
@@ -100,8 +102,9 @@ UNRULED = {"text_in_no_node", "page_without_nodes", "inconsistent_layout", "miss
 DEGRADED = [
     ("page_removed", "rncp-chef-de-projet-digital", {"printed_pages_missing"}),
     ("page_removed", "but-rt-cybersecurite", {"missing_children"}),  # prints no page numbers
-    ("rulings_removed", "rncp-manageur-innovation-numerique", UNRULED),
+    ("all_rulings_removed", "rncp-chef-de-projet-digital", UNRULED | {"residual_content", "uncoded_pieces"}),
     ("rulings_removed", "rncp-ynov-expert-developpement-logiciel", UNRULED),
+    ("rulings_removed", "rncp37173-fiche-expert-securite-developpements", UNRULED),
     ("columns_swapped", "rncp-chef-de-projet-digital", {"statements_not_competences"}),
     ("columns_swapped", "rncp-webmarketing-communication-digitale", {"statements_not_competences"}),
     ("page_as_image", "but-mmi-competences", {"page_as_image"}),
@@ -131,9 +134,9 @@ def test_degraded_copy_needs_review_for_its_damage(kind, stem, expected, tmp_pat
 def test_low_node_confidence_marks_the_nodes_that_are_wrong(tmp_path, corpus_outputs):
     """prov.confidence means something: on a damaged copy, nodes the evidence doubts are wrong
     far more often than the nodes it does not."""
-    pdf, _ = _degraded("rulings_removed", "rncp-manageur-innovation-numerique", tmp_path, corpus_outputs)
+    pdf, _ = _degraded("rulings_removed", "rncp-ynov-expert-developpement-logiciel", tmp_path, corpus_outputs)
     out = extract_document(pdf).model_dump(mode="json")
-    golden = _load(GOLDEN / "rncp-manageur-innovation-numerique.json")
+    golden = _load(GOLDEN / "rncp-ynov-expert-developpement-logiciel.json")
     right = {n["node_key"][len(golden["doc_key"]) + 1:]: n["text"] for n in golden["nodes"]}
     from extract.text import normalize_text
 

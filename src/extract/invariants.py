@@ -584,6 +584,28 @@ def _top(tree: Tree, n: dict[str, Any]) -> str:
     return n["node_key"]
 
 
+def uncoded_among_coded(tree: Tree) -> list[Finding]:
+    """A document that prints a code on nearly every node of a type (four in five, five at least)
+    prints it on all: the uncoded ones are pieces of coded nodes read apart (a cell cut at a page
+    break, a column read across its neighbour)."""
+    out = []
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for n in tree.nodes:
+        by_type[n["node_type"]].append(n)
+    for ntype, nodes in by_type.items():
+        coded = [n for n in nodes if _printed_code(n)]
+        bare = [n for n in nodes if not _printed_code(n)]
+        if not bare or len(coded) < 5 or len(coded) < 0.8 * len(nodes):
+            continue
+        out.append(Finding(
+            "uncoded_pieces",
+            f"{len(bare)} of {len(nodes)} {ntype} nodes carry no code where the others print one: "
+            + "; ".join(f"{tree.short(n['node_key'])}: {(n.get('title') or n.get('text') or '')[:40]!r}" for n in bare[:3]),
+            pages=_pages(bare), nodes=tree.with_descendants(n["node_key"] for n in bare),
+            wrong=sum(tree.subtree(n["node_key"]) for n in bare), node_confidence=0.3))
+    return out
+
+
 def consistent_layout(tree: Tree) -> list[Finding]:
     """A document lays out all its blocs (activity types, compétences) alike: where a node type
     may hang under two parent types (RNCP criteria under their competence, or under the bloc when
@@ -621,4 +643,4 @@ def check_all(ref: dict[str, Any], printed: str, furniture_lines: Iterable[str])
             *code_sequences(tree, printed), *announced_blocs(tree, kind, printed),
             *furniture_text(tree, furniture_lines), *statement_form(tree), *mid_sentence(tree),
             *cross_references(tree, ref.get("diagnostics", [])), *unnamed_categories(tree, kind),
-            *consistent_layout(tree)]
+            *consistent_layout(tree), *uncoded_among_coded(tree)]

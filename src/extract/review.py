@@ -123,7 +123,21 @@ def _verdict_html(ref: Referential) -> str:
     return head + reasons + notes
 
 
-def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | None = None) -> str:
+MODEL_COLORS = {"table": "#555", "header": "#999", "cell": "#3a7bd5", "paragraph": "#bbb", "item": "#2ecc71"}
+
+
+def _model_boxes(outlines: list[Any], w: float, h: float) -> str:
+    return "".join(
+        f'<div class="mbox m-{o.kind}" title="{html.escape(o.label)}" style="left:{100 * o.bbox[0] / w:.3f}%;'
+        f'top:{100 * o.bbox[1] / h:.3f}%;width:{100 * (o.bbox[2] - o.bbox[0]) / w:.3f}%;'
+        f'height:{100 * (o.bbox[3] - o.bbox[1]) / h:.3f}%;border-color:{MODEL_COLORS[o.kind]}"></div>'
+        for o in outlines)
+
+
+def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | None = None,
+           outlines: dict[int, list[Any]] | None = None) -> str:
+    """The review page; `outlines` (docmodel.outline.page_outlines): the document model drawn
+    under the nodes (tables, cells, paragraphs, list items), shown with a switch."""
     status, missing, golden_text = _status(ref, golden)
     coverage = {c.page: c for c in (ref.verdict.coverage if ref.verdict else [])}
     diag_pages: dict[int, list[str]] = defaultdict(list)
@@ -171,9 +185,10 @@ def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | Non
                         f'height:{100 * (bottom - top) / h:.3f}%;border-color:{COLORS[n.node_type]}"></div>'
                     )
             note = f'<div class="pdiag">{html.escape(", ".join(diag_pages[number]))}</div>' if diag_pages.get(number) else ""
+            model = _model_boxes((outlines or {}).get(number, []), w, h)
             pages_html.append(
                 f'<section class="page" id="page-{number}"><h3>page {number}{_coverage_note(coverage.get(number))}</h3>{note}<div class="sheet" '
-                f'style="aspect-ratio:{w:.1f}/{h:.1f}">{_img(uri, number)}{"".join(boxes)}</div></section>'
+                f'style="aspect-ratio:{w:.1f}/{h:.1f}">{_img(uri, number)}{model}{"".join(boxes)}</div></section>'
             )
     else:
         pages_html.append("<p class='warn'>The PDF was not found: pages are not shown (use --pdf).</p>")
@@ -217,11 +232,14 @@ li.missing{{color:#a00}} .warning{{color:#a60}} .error{{color:#a00}}
 .sheet{{position:relative;width:100%;max-width:900px;background:#fff;box-shadow:0 1px 4px #999}} .sheet img{{width:100%;height:100%;display:block}}
 .box{{position:absolute;border:1.5px solid;background:rgba(255,255,255,0);cursor:pointer}} .box:hover,.box.sel{{background:rgba(255,230,0,.35)}}
 .box.extra{{border-style:dashed}} .box.differs{{border-width:3px}} .box.t-residual{{background:rgba(231,76,60,.15)}}
+.mbox{{position:absolute;border:1px dotted;pointer-events:auto;display:none}} body.model .mbox{{display:block}}
+.mbox.m-table{{border:1.5px dashed}} .mbox.m-cell{{background:rgba(58,123,213,.05)}} .mbox.m-item{{border-left:3px solid}}
 .page h3{{margin:14px 0 4px;font-size:12px;color:#555}} .cov{{font-weight:normal;margin-left:8px}} .cov.low{{color:#b71c1c;font-weight:bold}}
 .verdict{{margin:6px 0}} .badge{{color:#fff;border-radius:3px;padding:1px 6px}} .blank{{padding:40px;color:#a00}} .pdiag{{color:#a60;font-size:11px}} .legend span{{border-left:6px solid;padding:0 6px;margin-right:4px;font-size:11px;display:inline-block}}
 </style></head><body>
 <div id="side"><h1>{title}</h1><div>{doc_key} · {kind} · {n} nodes · {residual} residual</div>{verdict}{summary}
 <div class="legend">{legend}</div>
+<label><input type="checkbox" id="model-switch" onchange="document.body.classList.toggle('model',this.checked)"> show the document model (tables, cells, paragraphs, list items; hover for what each is)</label>
 <div id="detail">Click a node in the tree or a box on a page.</div>
 <h2>Diagnostics</h2><ul id="diagnostics">{diags}</ul>{missing}
 <h2>Extracted tree</h2><div id="tree">{tree}</div></div>
@@ -247,5 +265,20 @@ const m=location.hash.match(/^#node=(.+)$/); if(m){{const t=document.getElementB
 def write_review(ref: Referential, pdf_path: Path | None, out: Path, golden: dict[str, Any] | None = None) -> Path:
     from extract.outputs import atomic_write_text
 
-    atomic_write_text(out, render(ref, pdf_path, golden))
+    atomic_write_text(out, render(ref, pdf_path, golden, _outlines(pdf_path)))
     return out
+
+
+def _outlines(pdf_path: Path | None) -> dict[int, list[Any]] | None:
+    """The document model of the PDF, read again for the page (None when it cannot be read)."""
+    if pdf_path is None or not pdf_path.is_file():
+        return None
+    from extract.docmodel.model import build_model
+    from extract.docmodel.outline import page_outlines
+    from extract.document import read_document
+    from extract.errors import ExtractError
+
+    try:
+        return page_outlines(build_model(read_document(pdf_path)))
+    except ExtractError:
+        return None

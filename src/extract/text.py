@@ -144,6 +144,22 @@ def _cut_word(a: str, b: str, vocab: dict[str, int], ordered: list[str]) -> bool
     return i < len(ordered) and ordered[i].startswith(prefix)
 
 
+def _broken_word(a: str, b: str, prev: str, line: str, vocab: dict[str, int]) -> bool:
+    """Did a line end break one word without a hyphen ("TECHNOLOGIQ" / "UES", "modific" /
+    "ation")? The pieces are no words the document prints elsewhere (each occurs only here), and
+    either the whole is one it prints, or the head stood alone on its line (a layout breaks a
+    word only when it does not fit on a line of its own) and the tail goes on in lower case."""
+    token = line.split()[0].rstrip(".,;:!?)»\"…")
+    if token != b:
+        return False  # the next line opens with a whole token ("d'investigation", "2024"), no piece
+    pieces_only_here = vocab.get(a.lower(), 0) <= 1 and vocab.get(b.lower(), 0) <= 1
+    if not pieces_only_here:
+        return False
+    if (a + b).lower() in vocab:
+        return True
+    return prev.strip() == a and b[0].islower()
+
+
 def join_wrapped(lines: list[str]) -> str:
     """Join the printed lines of one paragraph: one space, or none after a line-end hyphen.
 
@@ -154,13 +170,13 @@ def join_wrapped(lines: list[str]) -> str:
     whole is (a narrow cell broke the word without a hyphen)."""
     scope = _VOCABULARY.get()
     vocab, ordered, typeset = scope if scope is not None else ({}, [], False)
-    out = ""
+    out = prev = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
         if not out:
-            out = line
+            out = prev = line
             continue
         a, b = _tail(out), _head(line)
         if out.endswith("-") and not out.endswith(" -"):
@@ -168,9 +184,9 @@ def join_wrapped(lines: list[str]) -> str:
                 out = out[:-1] + line
             else:
                 out += line
-        elif (vocab and a and b and out[-1].isalpha() and (a + b).lower() in vocab
-              and vocab.get(a.lower(), 0) <= 1 and vocab.get(b.lower(), 0) <= 1):
+        elif vocab and a and b and out[-1].isalpha() and _broken_word(a, b, prev, line, vocab):
             out += line
         else:
             out += " " + line
+        prev = line
     return out

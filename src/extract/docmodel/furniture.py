@@ -158,8 +158,6 @@ def detect_furniture(pages: list[PageLayout]) -> None:
         for idxs in running:
             p.furniture.update(idxs)
 
-    _release_embedded(pages, per_page)
-
     # Ruled blocks of the margin, measured on the sheet's long side, as wholes.
     blocks: list[list[tuple[tuple[float, float, float, float], list[int], tuple[str, ...]]]] = []
     signatures: Counter[tuple[str, ...]] = Counter()
@@ -191,32 +189,6 @@ def detect_furniture(pages: list[PageLayout]) -> None:
                 if _shape(ln.text) not in shapes or any(i not in p.furniture for i in between):
                     break
                 p.furniture.update(idx[id(w)] for w in ln.words)
-
-
-def _release_embedded(pages: list[PageLayout], per_page: list[list[tuple]]) -> None:
-    """A repeated line that the page's text runs into is content, not furniture: the last lines
-    of a list cut by the page break, printed in the band on consecutive pages ("Le contrôle
-    numéro 30…" at the foot of a page, "… 31" at the head of the next), touch the text above
-    them (or below, at the head). A running header or footer stands off the text."""
-    for p, entries in zip(pages, per_page):
-        flagged = [(ln, idxs) for _, _, ln, idxs in entries if idxs and all(i in p.furniture for i in idxs)
-                   and not _PAGE_NUMBER.match(_shape(ln.text).replace("#", "1"))]
-        changed = True
-        while changed:
-            changed = False
-            for ln, idxs in flagged:
-                if not all(i in p.furniture for i in idxs):
-                    continue
-                at_foot = ln.top >= p.height / 2
-                reach = 1.6 * ln.size
-                for i, w in enumerate(p.words):
-                    if i in p.furniture or w.x1 < ln.x0 - reach or w.x0 > ln.x1 + reach:
-                        continue
-                    near = (ln.top - reach <= w.bottom <= ln.top + 1) if at_foot else (ln.bottom - 1 <= w.top <= ln.bottom + reach)
-                    if near:
-                        p.furniture.difference_update(idxs)
-                        changed = True
-                        break
 
 
 def content_segments(page: PageLayout) -> list[Segment]:

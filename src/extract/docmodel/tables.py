@@ -20,10 +20,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from extract.docmodel.codes import Grammar, candidate, infer_grammar
+from extract.docmodel.codes import Grammar, infer_grammar
 from extract.docmodel.grid import CellPart, PageGrid, find_grids
 from extract.docmodel.structure import Entry, parse_entries, split_marker
-from extract.docmodel.unruled import GUTTER, fits, regrid, unruled_grids
+from extract.docmodel.unruled import PAGE_NUMBER_LIKE, GUTTER, fits, regrid, unruled_grids
 from extract.layout import Line, PageLayout, Word, group_lines
 
 PAGE_SPAN = 10000.0  # global vertical coordinate: page * PAGE_SPAN + y
@@ -370,11 +370,24 @@ def _body(grid: PageGrid) -> float | None:
     return sizes[len(sizes) // 2] if sizes else None
 
 
+def _table_text(page: PageLayout, size: float | None) -> list[Word]:
+    """The page's words a table going on may hold: its content, and furniture lines set in the
+    table's own type that are no page number (a list's last lines repeat their shape from page to
+    page, so the furniture rule may have taken them)."""
+    furniture = {id(page.words[i]) for i in page.furniture}
+    out = [w for w in page.words if id(w) not in furniture]
+    if size is None:
+        return out
+    for ln in group_lines([w for w in page.words if id(w) in furniture], page.number, split_gap=2.0):
+        if abs(ln.size - size) <= 0.5 and not PAGE_NUMBER_LIKE.match(ln.text):
+            out += ln.words
+    return out
+
+
 def _tail(page: PageLayout, prev: PageGrid, floor: float) -> PageGrid | None:
     """The end of a table printed at the top of the next page, too short there to show its
     columns (one or two columns going on): the lines above `floor` that fit the table's columns."""
-    furniture = {id(page.words[i]) for i in page.furniture}
-    content = [w for w in page.words if id(w) not in furniture and w.upright and w.bottom < floor - 1]
+    content = [w for w in _table_text(page, _body(prev)) if w.upright and w.bottom < floor - 1]
     if not content:
         return None
     kept: list[Line] = []

@@ -1,176 +1,30 @@
 """Tables that are not fully ruled: horizontal rules only, shaded cells or rows, or bare whitespace.
 
-Columns come from the white gutters that run down a block of text: a gap between words that no
-line of the block crosses, with the left edges of the text to its right aligned (a column of a
-table starts every line at one x; a wide word space in justified text does not). Rows come from
-what the page draws across a column (a horizontal rule, the edge of a shaded cell or band) or,
-when nothing is drawn, from cells whose first lines start level with each other in at least two
-columns. Each table found is a `PageGrid`, so every later stage reads ruled and unruled tables
-the same way.
+Where the page draws a table's edges (long horizontal rules sharing their ends, filled rectangles
+tiling a region) the region is known; where nothing is drawn, it is where two or more column
+starts hold at once (a left edge where several lines start, from the line after the last line
+that crossed it to the next one). Columns are the aligned starts no word crosses; the indent of
+text after a list marker is no column. Rows come from what the page draws across a column (a
+horizontal rule, the edge of a shaded cell or band; an underline is none) or, when nothing is
+drawn, from cells whose first lines start level with each other in at least two columns. A line
+across the columns (a heading between two tables) ends a table. Each table found is a
+`PageGrid`, so every later stage reads ruled and unruled tables the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from statistics import median
 from typing import Sequence
 
-from extract.docmodel.grid import DOUBLE_RULE, PageGrid, find_grids
+from extract.docmodel.grid import DOUBLE_RULE, PageGrid
 from extract.docmodel.structure import BULLET_GLYPHS
 from extract.layout import Box, Line, PageLayout, Segment, Word, group_lines
 
 GUTTER = 0.35  # a gap this wide (in font sizes) may separate columns (word spaces are about 0.25)
-WHITESPACE_GUTTER = 1.0  # with nothing drawn, columns need a clear gutter
 ALIGN = 1.5  # left edges within this many points start one column
 LEVEL = 1.0  # first lines of the cells of one row start within this many points
 MIN_COLUMN_LINES = 3  # a column's left edge is aligned on at least this many lines
-
-
-@dataclass
-class TextBlock:
-    """A block of lines set in columns, with the gutters that separate them."""
-
-    chunks: list[Line]
-    gutters: list[tuple[float, float]]
-
-    @property
-    def top(self) -> float:
-        return min(c.top for c in self.chunks)
-
-    @property
-    def bottom(self) -> float:
-        return max(c.bottom for c in self.chunks)
-
-    @property
-    def x0(self) -> float:
-        return min(c.x0 for c in self.chunks)
-
-    @property
-    def x1(self) -> float:
-        return max(c.x1 for c in self.chunks)
-
-    def bounds(self) -> list[float]:
-        return [self.x0 - 1.0, *[(a + b) / 2 for a, b in self.gutters], self.x1 + 1.0]
-
-
-def _inner_gaps(spans: Sequence[tuple[float, float]], min_width: float) -> list[tuple[float, float]]:
-    spans = sorted(spans)
-    out: list[tuple[float, float]] = []
-    reach = spans[0][1]
-    for a, b in spans[1:]:
-        if a - reach >= min_width:
-            out.append((reach, a))
-        reach = max(reach, b)
-    return out
-
-
-def _trim(gutters: list[tuple[float, float]], x0: float, x1: float,
-          min_width: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """Gutters left after a chunk spanning x0..x1 is laid over them, and those it closed."""
-    kept, closed = [], []
-    for a, b in gutters:
-        if x1 <= a or x0 >= b:
-            kept.append((a, b))
-            continue
-        # A word inside a gutter (a list marker set in it) may leave room on both sides.
-        pieces = [g for g in ((a, min(b, x0)), (max(a, x1), b)) if g[1] - g[0] >= min_width]
-        if pieces:
-            kept += pieces
-        else:
-            closed.append((a, b))
-    return kept, closed
-
-
-def _marker_gap(chunks: Sequence[Line], gutter: tuple[float, float]) -> bool:
-    """The gap between list markers and their text, not between columns: only marker glyphs end
-    at the gutter's left edge."""
-    ends = [w for c in chunks for w in c.words if gutter[0] - 1.0 <= w.x1 <= gutter[0] + 0.5]
-    return bool(ends) and all(w.text in BULLET_GLYPHS or (len(w.text) == 1 and not w.text.isalnum()) for w in ends)
-
-
-def _aligned_edge(chunks: Sequence[Line], gutter: tuple[float, float], below: Sequence[Line] = ()) -> bool:
-    """Does a column start at this gutter's right edge (left edges aligned on several lines of
-    `chunks`, and of the lines `below` still to come)?"""
-    if _marker_gap(chunks, gutter):
-        return False
-    starts = sorted(c.x0 for c in [*chunks, *below] if gutter[1] - 0.5 <= c.x0 <= gutter[1] + 3 * ALIGN + 4.0)
-    best = 0
-    j = 0
-    for i in range(len(starts)):
-        while starts[i] - starts[j] > ALIGN:
-            j += 1
-        best = max(best, i - j + 1)
-    return best >= MIN_COLUMN_LINES
-
-
-def text_blocks(chunks: Sequence[Line], min_columns: int = 3) -> list[TextBlock]:
-    """Runs of chunks (line pieces split at wide gaps) that share at least `min_columns` columns.
-
-    A run starts at a row of chunks set side by side and grows downwards while no chunk closes a
-    gutter whose right edge is an aligned column start; a chunk that does (a line across the
-    table, a heading, body text) ends the run.
-    """
-    ordered = sorted(chunks, key=lambda c: (c.top, c.x0))
-    blocks: list[TextBlock] = []
-    i = 0
-    while i < len(ordered):
-        first = ordered[i]
-        size = first.size
-        row = [c for c in ordered[i:i + 12] if min(c.bottom, first.bottom) - max(c.top, first.top) > 0.5 * (first.bottom - first.top)]
-        gutters = _inner_gaps([(c.x0, c.x1) for c in row], WHITESPACE_GUTTER * size)
-        if len(gutters) < min_columns - 1:
-            i += 1
-            continue
-        members: list[Line] = []
-        j = i
-        bottom = first.bottom
-        lo, hi = min(c.x0 for c in row), max(c.x1 for c in row)
-        while j < len(ordered):
-            c = ordered[j]
-            if members and c.top - bottom > 4 * c.size:
-                break
-            # Words, not chunks, close a gutter: two columns' lines set close together on one
-            # baseline may read as one chunk, but no word crosses a real gutter.
-            kept, closed = list(gutters), []
-            for w in c.words:
-                kept, gone = _trim(kept, w.x0, w.x1, WHITESPACE_GUTTER * size)
-                closed += gone
-            below = [x for x in ordered[j + 1:j + 40] if x.top < c.top + 40 * size]
-            if closed and any(_aligned_edge(members, g, below) for g in closed):
-                break
-            if len(kept) < min_columns - 1:
-                break
-            # A column whose first text comes lower (empty cells above) opens a gutter at the edge.
-            if c.x1 + WHITESPACE_GUTTER * size <= lo:
-                kept.append((c.x1, lo))
-            elif c.x0 - WHITESPACE_GUTTER * size >= hi:
-                kept.append((hi, c.x0))
-            lo, hi = min(lo, c.x0), max(hi, c.x1)
-            gutters = sorted(kept)
-            members.append(c)
-            bottom = max(bottom, c.bottom)
-            j += 1
-        real = [g for g in gutters if _aligned_edge(members, g)]
-        block = TextBlock(members, real)
-        if len(real) >= min_columns - 1 and _every_column_used(block):
-            blocks.append(block)
-            i = j
-        else:
-            i += 1
-    return blocks
-
-
-def _every_column_used(block: TextBlock) -> bool:
-    bounds = block.bounds()
-    counts = [0] * (len(bounds) - 1)
-    for c in block.chunks:
-        for k in range(len(counts)):
-            if bounds[k] <= (c.x0 + c.x1) / 2 < bounds[k + 1]:
-                counts[k] += 1
-    return min(counts) >= 2
-
-
-# ---------------------------------------------------------------- rows
 
 
 def _drawn_rows(bounds: list[float], horizontals: Sequence[Segment], words: Sequence[Word]) -> list[list[float]]:
@@ -282,7 +136,7 @@ def unruled_grids(page: PageLayout, words: Sequence[Word], min_columns: int = 3)
                               min_columns, kind)
         for k, grid in enumerate(found):
             if k == len(found) - 1:
-                grid = _open_bottom(page, grid, [w for w in ws if id(w) not in furniture], size)
+                grid = _open_bottom(page, grid, ws, furniture, size)
             grids.append(grid)
             ws = [w for w in ws if not _holds(grid, w)]
     for top, bottom in whitespace_regions(page, ws, furniture, size):
@@ -361,14 +215,19 @@ def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None
     return not any(abs(w.x0 - x) <= ALIGN for w in words)
 
 
-def _open_bottom(page: PageLayout, grid: PageGrid, content: Sequence[Word], size: float) -> PageGrid:
+def _open_bottom(page: PageLayout, grid: PageGrid, words: Sequence[Word], furniture: set[int],
+                 size: float) -> PageGrid:
     """A row cut by the page break has no rule under it: the lines below the last rule that go on
-    in the table's columns belong to it."""
-    below = sorted(group_lines([w for w in content if w.top > grid.bottom - 1 and grid.bounds[0] - 2 <= w.xc
-                                <= grid.bounds[-1] + 2], page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
+    in the table's columns, in its type, belong to it (even a line the furniture rule took for a
+    repeated one: a list's last lines repeat their shape from page to page); a page number or a
+    footer in its own type ends it."""
+    content = [w for w in words if w.top > grid.bottom - 1 and grid.bounds[0] - 2 <= w.xc <= grid.bounds[-1] + 2]
+    below = sorted(group_lines(content, page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
     bottom = grid.bottom
     for c in below:
-        if c.top - bottom > 3 * size or not fits(c, grid.bounds, size):
+        mine = all(id(w) in furniture for w in c.words)
+        if (c.top - bottom > 3 * size or not fits(c, grid.bounds, size)
+                or (mine and (abs(c.size - size) > 0.5 or PAGE_NUMBER_LIKE.match(c.text)))):
             break
         bottom = max(bottom, c.bottom + 1.0)
     if bottom == grid.bottom:
@@ -376,6 +235,9 @@ def _open_bottom(page: PageLayout, grid: PageGrid, content: Sequence[Word], size
     mine = {id(w) for w in grid.words}
     return regrid(page, grid.bounds, grid.top, bottom, [*grid.words, *(w for w in content if id(w) not in mine)],
                   grid.kind)
+
+
+PAGE_NUMBER_LIKE = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$", re.I)
 
 
 def _holds(g: PageGrid, w: Word) -> bool:
@@ -479,20 +341,6 @@ def _region_grids(page: PageLayout, words: Sequence[Word], furniture: set[int], 
         return out
     bounds = [left - 1.0, *[x - 1.0 for x in inner], max(w.x1 for w in words) + 1.0]
     return [_grid(page, bounds, top, bottom, words, size, kind)]
-
-
-def _block_grid(page: PageLayout, block: TextBlock, words: Sequence[Word], size: float) -> PageGrid:
-    bounds = block.bounds()
-    horizontals = [s for s in page.segments if s.horizontal and s.bottom - s.top < 3.0]
-    # The table reaches the rules drawn right above and below its text (header top, bottom rule).
-    width = bounds[-1] - bounds[0]
-    spanning = [s for s in horizontals if s.x1 - s.x0 >= 0.8 * width and s.x0 <= bounds[0] + 0.2 * width]
-    above = [s.top for s in spanning if block.top - 2.5 * size <= s.top <= block.top + 1]
-    below = [s.bottom for s in spanning if block.bottom - 1 <= s.bottom <= block.bottom + 2.5 * size]
-    top = max(above) if above else block.top - 1.0
-    bottom = min(below) if below else block.bottom + 1.0
-    inside = [w for w in words if top - 1 <= w.yc <= bottom + 1 and bounds[0] <= w.xc <= bounds[-1]]
-    return _grid(page, bounds, top, bottom, inside, size, "whitespace")
 
 
 def _grid(page: PageLayout, bounds: list[float], top: float, bottom: float, inside: Sequence[Word], size: float,

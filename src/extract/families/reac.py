@@ -20,7 +20,7 @@ from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.docmodel.furniture import furniture_fields
 from extract.docmodel.tables import Table, TableCell
-from extract.layout import Line, group_lines
+from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
 from extract.docmodel.structure import Entry, build_items, parse_entries
@@ -493,6 +493,17 @@ def _emit_cps(b: RecordBuilder, cps: list[Section], ats: list[tuple[str, list[st
         cats = categories_of(know_head.text)
         rank: Counter[str] = Counter()
         k = -1
+        labelled = _labelled_knowledge([know_head, *knowledge], m)
+        if labelled is not None:
+            # Each category printed under a label of its own ("Savoir-faire techniques :").
+            for label, lines in labelled:
+                cat = categories_of(label)[0]
+                for e in parse_entries(lines, right_edge=m.right, justified=False, list_mode=True):
+                    if e.text:
+                        rank[cat] += 1
+                        b.add("knowledge", key, key_segment=f"knowledge:{cat}:{rank[cat]}", text=e.text,
+                              items=build_items([e]) if e.kind == "item" else [], lines=e.lines, category=cat)
+            continue
         # Lists: an item ends where its next word would have fitted (ragged or justified alike).
         paragraphs = parse_entries(knowledge, right_edge=m.right, justified=False, list_mode=True)
         groups = knowledge_groups(paragraphs, m)
@@ -511,6 +522,20 @@ def _emit_cps(b: RecordBuilder, cps: list[Section], ats: list[tuple[str, list[st
                 rank[cat] += 1
                 b.add("knowledge", key, key_segment=f"knowledge:{cat}:{rank[cat]}", text=e.text,
                       items=build_items([e]) if e.kind == "item" else [], lines=e.lines, category=cat)
+
+
+def _labelled_knowledge(lines: list[Line], m: Metrics) -> list[tuple[str, list[Line]]] | None:
+    """The savoirs split under labels naming one category each, when the template prints them so
+    (a short line naming savoirs or savoir-faire, set as a heading or closed by a colon); None when
+    it prints one combined heading over blank-line groups."""
+    labels = [k for k, ln in enumerate(lines)
+              if KNOWLEDGE_HEAD.match(fold(ln.text)) and len(ln.text.split()) <= 6
+              and (_is_subheading(ln, m) or ln.bold or ln.text.rstrip().endswith(":"))
+              and len(categories_of(ln.text)) == 1]
+    if len(labels) < 2 or labels[0] != 0:
+        return None
+    bounds = labels + [len(lines)]
+    return [(lines[a].text, lines[a + 1:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _emit_criteria(b: RecordBuilder, parent: str, lines: list[Line], m: Metrics) -> None:
