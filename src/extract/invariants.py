@@ -250,7 +250,7 @@ def assessed(tree: Tree, kind: str) -> list[Finding]:
     if kind not in ("rncp_referentiel", "re"):
         return []
     targets = {r["dest_key"] for r in tree.ref.get("relations", []) if r["type"] == "assesses"}
-    if kind == "re" and not targets:
+    if kind == "re" and not any(n["node_type"] == "assessment_modality" for n in tree.nodes):
         return []  # no modality at all: missing_node_type already says it
     unassessed = []
     for n in tree.nodes:
@@ -259,13 +259,18 @@ def assessed(tree: Tree, kind: str) -> list[Finding]:
         own = any(c["node_type"] == "assessment_criterion" for c in tree.children.get(n["node_key"], []))
         bloc_wide = any(c["node_type"] == "assessment_criterion"
                         for c in tree.children.get(n.get("parent_key"), []))
-        if not (own or n["node_key"] in targets or (kind == "rncp_referentiel" and bloc_wide)):
+        # An RE assesses every competence twice: criteria of table 3.2, a modality of table 3.1.
+        assessed_here = (own and n["node_key"] in targets) if kind == "re" else (
+            own or n["node_key"] in targets or bloc_wide)
+        if not assessed_here:
             unassessed.append(n)
     if not unassessed:
         return []
     return [Finding(
         "unassessed_competences",
-        f"{len(unassessed)} competence(s) with no criterion and no modality assessing them: {_names(tree, unassessed)}",
+        f"{len(unassessed)} competence(s) not assessed ("
+        + ("criteria of table 3.2 and a modality of table 3.1 each" if kind == "re" else "no criterion, no modality")
+        + f"): {_names(tree, unassessed)}",
         pages=_pages(unassessed), nodes=[n["node_key"] for n in unassessed],
         missing=len(unassessed) * tree.mean_children("competence", "assessment_criterion"), node_confidence=0.6)]
 
