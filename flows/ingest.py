@@ -88,6 +88,12 @@ def _ingest(
             on_done(DocResult(**fut.result()))
     results = [DocResult(**fut.result()) for fut in futures]  # report in input order
     report = finish_run(results, out, golden, review)
+    create_table_artifact(
+        key="verdicts",
+        table=[verdict_row(d) for d in report.documents],
+        description="Verdict of every document, from the document itself: ok, needs_review (reasons with pages), "
+                    "not_a_referential, failed; run index in index.html of the output folder",
+    )
     if report.scorecard and report.scorecard["documents"]:
         create_table_artifact(
             key="scorecard",
@@ -98,6 +104,14 @@ def _ingest(
             description="Exact-node F1 and relation F1 against golden files (SCHEMA.md section 4)",
         )
     return report
+
+
+def verdict_row(d: DocResult) -> dict[str, Any]:
+    """One row of the verdict artifact: what a data team reads before using an output."""
+    reasons = "; ".join(f"{r['code']}" + (f" (p. {', '.join(map(str, r['pages'][:6]))})" if r.get("pages") else "")
+                        for r in d.reasons[:4])
+    return {"doc": d.doc, "verdict": d.verdict, "confidence": d.confidence, "coverage": d.coverage,
+            "doc_kind": d.doc_kind, "nodes": d.nodes, "reasons": reasons or (d.message if d.verdict == "failed" else "")}
 
 
 @flow(name="ingest-files")

@@ -87,6 +87,7 @@ def test_flat_tables_load_in_one_line(corpus_outputs, tmp_path):
     nodes = pd.read_parquet(written["nodes"])
     relations = pd.read_parquet(written["relations"])
     total = sum(len(json.loads(p.read_text())["nodes"]) for p in corpus_outputs.values())
-    assert len(nodes) == total and nodes["doc_key"].nunique() == len(corpus_outputs)
+    keys = {json.loads(p.read_text())["doc_key"] for p in corpus_outputs.values()}  # v1 and v2 of a titre share one
+    assert len(nodes) == total and set(nodes["doc_key"]) == keys
     assert set(relations["type"]) >= {"assesses", "derived_from", "precedes", "includes"}
     assert len(pd.read_json(tmp_path / "nodes.jsonl", lines=True)) == total

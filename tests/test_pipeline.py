@@ -25,17 +25,16 @@ def test_bad_files_give_error_records_and_the_batch_goes_on(tmp_path: Path):
     out = tmp_path / "out"
     report = run_batch(src, out)
     status = {d.doc: d.status for d in report.documents}
-    assert status == {"empty": "failed", "page": "failed", "truncated": "failed", "letter": "ok"}
+    assert status == {"empty": "failed", "page": "failed", "truncated": "failed", "letter": "not_a_referential"}
     errors = json.loads((out / "errors.json").read_text())
     by_file = {Path(e["file"]).stem: e for e in errors}
     assert "empty" in by_file["empty"]["message"] and by_file["empty"]["stage"] == "read"
     assert "HTML" in by_file["page"]["message"] and by_file["page"]["hint"]
     assert all(e["sha256"] and e["hint"] for e in errors)
-    letter = json.loads((out / "letter.json").read_text())
-    assert letter["doc_kind"] == "unknown"
-    assert [n["node_type"] for n in letter["nodes"]] == ["residual"]
-    assert "facture" in letter["nodes"][0]["text"]
-    assert any(d["code"] == "unclassified_document" for d in letter["diagnostics"])
+    # a letter is no référentiel: an error record with a hint, and no output that pretends to be one
+    assert by_file["letter"]["stage"] == "classify" and "not a référentiel" in by_file["letter"]["message"]
+    assert not (out / "letter.json").exists()
+    assert {d.doc: d.verdict for d in report.documents}["letter"] == "not_a_referential"
     assert report.partial
 
 

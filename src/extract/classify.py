@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extract.text import normalize_text
 
@@ -61,6 +61,10 @@ _SIGNALS: dict[str, list[tuple[str, float]]] = {
 class Classification:
     kind: str  # rncp_referentiel | rncp_fiche | reac | re | but_referentiel | unknown
     scores: dict[str, float]
+    # How many different telltale phrases of each family are printed (one phrase, however
+    # often, is not a family: "but" is an English word before it is a B.U.T.).
+    distinct: dict[str, int] = field(default_factory=dict)
+    french: bool = True
 
     @property
     def confidence(self) -> float:
@@ -72,21 +76,41 @@ class Classification:
 
 
 MIN_SCORE = 3.0
+MIN_DISTINCT = 2
+
+# The commonest function words of each language: a référentiel of a French certification is
+# written in French, a manual in English is not one whatever words it shares with them.
+_FRENCH = frozenset("le la les des du de et en un une est dans pour par sur au aux qui que avec ce ces son sa ses "
+                    "ou il elle sont être leur plus".split())
+_ENGLISH = frozenset("the of and to in is for that with on as by this are be it or from an which at not "
+                     "can if was".split())
+
+
+def is_french(text: str) -> bool:
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    fr = sum(1 for w in words if w in _FRENCH)
+    en = sum(1 for w in words if w in _ENGLISH)
+    return fr >= en
 
 
 def classify_text(text: str) -> Classification:
     t = normalize_text(text).lower()
     scores: dict[str, float] = {}
+    distinct: dict[str, int] = {}
     for kind, signals in _SIGNALS.items():
         score = 0.0
+        found = 0
         for pattern, weight in signals:
             hits = len(re.findall(pattern, t))
             # Diminishing returns: a phrase repeated on every page must not swamp the others.
             score += weight * min(hits, 3) ** 0.5
+            found += hits > 0
         scores[kind] = round(score, 3)
+        distinct[kind] = found
     best = max(scores, key=lambda k: scores[k])
-    if scores[best] < MIN_SCORE:
-        return Classification("unknown", scores)
+    french = is_french(t)
+    if scores[best] < MIN_SCORE or distinct[best] < MIN_DISTINCT or not french:
+        return Classification("unknown", scores, distinct, french)
     # A référentiel d'évaluation quotes its REAC: the cover title decides between the two.
     head = t[:3000]
     if best in ("reac", "re"):
@@ -94,4 +118,4 @@ def classify_text(text: str) -> Classification:
             best = "re"
         elif re.search(r"r[ée]f[ée]rentiel emploi activit[ée]s comp[ée]tences", head):
             best = "reac"
-    return Classification(best, scores)
+    return Classification(best, scores, distinct, french)

@@ -19,7 +19,7 @@ from extract import __version__
 from extract.errors import ExtractError
 from extract.pdf_reading import Limits
 
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_REVIEW = 0, 1, 2, 3
 SCHEMA_PATH = Path("schema/referential.schema.json")
 
 
@@ -67,19 +67,29 @@ def _print_run(report: object, out_dir: Path) -> None:
     docs = report.documents  # type: ignore[attr-defined]
     print(f"\n{len(docs)} document(s) -> {out_dir}/")
     for d in docs:
-        mark = {"ok": "ok  ", "unchanged": "same", "kept_previous": "KEPT", "failed": "FAIL"}[d.status]
+        mark = {"ok": "done", "unchanged": "same", "kept_previous": "KEPT", "failed": "FAIL",
+                "not_a_referential": "SKIP"}[d.status]
         detail = f"{d.doc_kind}, {d.nodes} nodes ({d.residual} residual), {d.pages} p" if d.output else d.message
-        print(f"  {mark} {d.doc:50s} {detail}")
-        if d.status != "ok" and d.output:
+        confidence = f" {d.confidence:.2f}" if d.output and d.confidence is not None else ""
+        print(f"  {mark} {d.doc:50s} {d.verdict:17s}{confidence:5s} {detail}")
+        if d.status not in ("ok", "not_a_referential") and d.output:
             print(f"       {d.message}")
+        if d.verdict == "needs_review":
+            for r in d.reasons[:3]:
+                pages = f" (page {', '.join(map(str, r['pages'][:8]))})" if r.get("pages") else ""
+                print(f"       - {r['code']}: {r['message'][:160]}{pages}")
+            if len(d.reasons) > 3:
+                print(f"       - and {len(d.reasons) - 3} more reason(s): see {out_dir}/index.html")
         if d.error:
             print(f"       hint: {d.error['hint']}")
     if report.scorecard is not None:  # type: ignore[attr-defined]
         print("\nScorecard against golden (SCHEMA.md section 4):")
         print(render_scorecard(report.scorecard))  # type: ignore[attr-defined]
-    failed = [d for d in docs if d.status == "failed"]
+    counts = {v: sum(1 for d in docs if d.verdict == v) for v in ("ok", "needs_review", "not_a_referential", "failed")}
+    print("\nVerdicts: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n) + f" (run index: {out_dir}/index.html)")
+    failed = [d for d in docs if d.status in ("failed", "not_a_referential")]
     if failed:
-        print(f"\n{len(failed)} file(s) could not be read: see {out_dir}/errors.json")
+        print(f"{len(failed)} file(s) gave no référentiel: see {out_dir}/errors.json")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -119,7 +129,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         stop()
     _print_run(report, out_dir)
-    return EXIT_PARTIAL if report.partial else EXIT_OK
+    if report.partial:
+        return EXIT_PARTIAL
+    if args.strict and report.needs_review:
+        print(f"--strict: {len(report.needs_review)} document(s) need review", file=sys.stderr)
+        return EXIT_REVIEW
+    return EXIT_OK
 
 
 def _load_json_files(*paths: str) -> list[dict] | None:
@@ -255,9 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "ingest",
         help="extract every PDF of a source into JSON, with a scorecard against golden files",
-        description="Extract every PDF of SOURCE into <out>/<pdf stem>.json. Writes report.json, "
-        "errors.json (unreadable files, with a hint) and, with --golden, scorecard.json. "
-        "Exit code 0 when every file was extracted, 2 when the run was partial.",
+        description="Extract every PDF of SOURCE into <out>/<pdf stem>.json, each with a verdict read from the "
+        "document itself: ok, needs_review (with reasons naming pages and nodes), not_a_referential (no output, "
+        "a record in errors.json) or failed. Writes report.json, errors.json (files that gave no référentiel, "
+        "with a hint), index.html (every document, its verdict and reasons), nodes.parquet and relations.parquet "
+        "and, with --golden, scorecard.json; tracebacks go to rncp-extract.log. Exit code 0 when every file was "
+        "extracted, 2 when the run was partial (a file failed or is not a référentiel), 3 with --strict when a "
+        "document needs review.",
     )
     p.add_argument("source", help="a folder of PDFs, a glob ('raw_pdfs/*.pdf'), one PDF, or a manifest file (one path or http(s) URL per line)")
     p.add_argument("--out", default="output", help="output folder (default: output)")
@@ -274,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-review", action="store_true", help="do not write the <stem>.review.html pages")
     p.add_argument("--refresh", action="store_true",
                    help="extract every PDF again, even those whose output was made from the same bytes by this version")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with code 3 when any document's verdict is needs_review (pipelines that must stop on doubt)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--verbose", action="store_true", help="show Prefect's logs")
     p.set_defaults(func=cmd_ingest)
@@ -349,7 +370,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_PARTIAL
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
+        return EXIT_OK
+    except Exception as e:  # noqa: BLE001 - never a traceback on screen: one line, the rest in the log
+        import tempfile
+        import traceback
+
+        from extract.pipeline import LOG_NAME, log_trace
+
+        # The run's output folder when the command has one, else the temporary folder.
+        out = getattr(args, "out", None) if args.command == "ingest" else None
+        log = (Path(out) if out else Path(tempfile.gettempdir())) / LOG_NAME
+        log_trace(log, f"rncp-extract {args.command}: unexpected error", traceback.format_exc())
+        message = str(e).strip().split("\n", 1)[0]
+        print(f"error: {type(e).__name__}: {message}\n(this is a bug in rncp-extract; the details are in {log})",
+              file=sys.stderr)
+        return EXIT_PARTIAL
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, max_bytes: int) -> No
         if is_memory_error(e):
             result = ("memory", None)
         else:
-            result = ("error", f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=4)}")
+            result = ("error", (f"{type(e).__name__}: {e}", traceback.format_exc()))
     try:
         conn.send_bytes(pickle.dumps(result))
     except MemoryError:
@@ -94,7 +94,17 @@ def run_guarded(fn: Callable[..., Any], args: tuple, *, seconds: float, max_mb: 
     if status == "extract_error":
         name, message, hint, stage = payload
         raise _error_class(name)(message, hint=hint, stage=stage)
-    raise RuntimeError(payload)
+    summary, trace = payload
+    raise ChildError(summary, trace)
+
+
+class ChildError(RuntimeError):
+    """An unexpected exception in the child: its summary as message, its traceback kept apart
+    (for the run's log, never for the user's screen)."""
+
+    def __init__(self, message: str, trace: str) -> None:
+        super().__init__(message)
+        self.trace = trace
 
 
 def _error_class(name: str) -> type[ExtractError]:

@@ -35,8 +35,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def encodable(text: str) -> str:
+    """Text that UTF-8 can write: surrogate pairs joined, a lone surrogate (mutated or damaged
+    font data) replaced by U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = encodable(text).encode("utf-8")
+    atomic_write_bytes(path, data)
 
 
 def referential_json(ref: Referential) -> str:

@@ -368,3 +368,18 @@ def _visible(ch: _Char, fills: list) -> bool:
             if order < ch.order and not _white(rgb):
                 under_dark = True
     return under_dark or not _white(ch.rgb)
+
+
+def image_cover(pdf: pdfium.PdfDocument, index: int) -> float:
+    """Share of the page's surface under image objects (forms expanded): tells a page printed as
+    an image (a scan, a flattened export) from a blank one."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        covered = 0.0
+        for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+            left, bottom, right, top = obj.get_bounds()
+            covered += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+    finally:
+        page.close()
+    return round(min(1.0, covered / (width * height or 1.0)), 3)

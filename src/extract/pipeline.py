@@ -46,8 +46,26 @@ def _family_parsers() -> dict[str, Callable[[DocModel], FamilyResult]]:
     }
 
 
-def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
-    """Read, classify and extract one PDF. Raises ExtractError for unreadable input."""
+LOG_NAME = "rncp-extract.log"
+
+
+def log_trace(log: Path | None, what: str, trace: str) -> None:
+    """Keep a traceback in the run's log file: never in the CLI output or errors.json."""
+    if log is None:
+        return
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8", errors="replace") as f:
+            f.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {what}\n{trace.rstrip()}\n")
+    except OSError:
+        pass
+
+
+def extract_document(path: Path, limits: Limits = Limits(), log: Path | None = None) -> Referential:
+    """Read, classify and extract one PDF, with its verdict. Raises ExtractError for unreadable
+    input. Tracebacks of a parser that failed go to `log`, not into the output."""
+    from extract.verdict import assess
+
     doc = read_document(path, limits)
     model = build_model(doc)
     cls = classify_text(doc.text(max_pages=6))
@@ -61,19 +79,24 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
             with printed_vocabulary(vocab, typeset):
                 result = parser(model)
         except Exception as e:  # a parser bug must not lose the document: fall back, and say so
-            failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}"
-            failure_trace = traceback.format_exc(limit=3)
+            failure = f"{cls.kind} parser failed: {type(e).__name__}: {e}".split("\n", 1)[0]
+            log_trace(log, f"{path.name}: {failure}", traceback.format_exc())
     if result is None:
         result = generic.extract(model, cls.kind)
         if failure:
-            result.builder.error("parser_failed", failure + "\n" + failure_trace)
+            result.builder.error("parser_failed", failure + (f" (traceback in {log.name})" if log else ""))
     b = result.builder
     _set_level_eqf(result.certification, b)
     b.info("classified", f"family {cls.kind} (confidence {cls.confidence}; scores {cls.scores})")
+    for problem in doc.problems:
+        b.warn(problem.code, problem.message, page=problem.page)
+        if problem.trace:
+            log_trace(log, f"{path.name}: {problem.message}", problem.trace)
+    unreadable = {pr.page for pr in doc.problems if pr.code == "page_unreadable"}
     for p in doc.pages:
         if not p.content_words() and p.words:
             b.info("furniture_only_page", "page holds only headers/footers", page=p.number)
-        elif not p.words:
+        elif not p.words and p.number not in unreadable and p.number not in doc.image_pages:
             b.info("blank_page", "page has no text", page=p.number)
     source = Source(sha256=doc.sha256, filename=path.name, kind="pdf", page_count=doc.page_count,
                     extractor_version=EXTRACTOR_VERSION)
@@ -81,6 +104,7 @@ def extract_document(path: Path, limits: Limits = Limits()) -> Referential:
     if doc.labels:
         for n in ref.nodes:
             n.prov.page_labels = [doc.labels.get(p, "") for p in n.prov.pages]
+    ref.verdict = assess(doc, ref, cls)
     return ref
 
 
@@ -110,7 +134,7 @@ def _set_level_eqf(cert: Certification, b: RecordBuilder) -> None:
 class DocResult:
     doc: str
     path: str
-    status: str  # ok | unchanged | kept_previous | failed
+    status: str  # ok | unchanged | kept_previous | not_a_referential | failed (what happened to the file)
     output: str | None = None
     doc_kind: str | None = None
     nodes: int = 0
@@ -118,6 +142,22 @@ class DocResult:
     pages: int = 0
     message: str = ""
     error: dict[str, Any] | None = None
+    # What a data team can do with the output: ok | needs_review | not_a_referential | failed.
+    verdict: str = "failed"
+    confidence: float | None = None
+    coverage: float | None = None
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+    def take_verdict(self, verdict: dict[str, Any] | None) -> None:
+        if not verdict:
+            self.verdict, self.confidence, self.reasons = "needs_review", None, [
+                {"code": "no_verdict", "message": "the output carries no verdict (made by an older extractor?)",
+                 "pages": [], "nodes": []}]
+            return
+        self.verdict = verdict["status"]
+        self.confidence = verdict.get("confidence")
+        self.coverage = (verdict.get("evidence") or {}).get("coverage")
+        self.reasons = [{k: r.get(k) for k in ("code", "message", "pages", "nodes")} for r in verdict.get("reasons", [])]
 
 
 def up_to_date(path: Path, out: Path) -> dict[str, Any] | None:
@@ -142,6 +182,7 @@ def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: boo
     version is not extracted again (status "unchanged")."""
     res = DocResult(doc=path.stem, path=str(path), status="failed")
     out = out_dir / f"{path.stem}.json"
+    log = out_dir / LOG_NAME
     previous = None if refresh else up_to_date(path, out)
     if previous is not None:
         res.status, res.output, res.doc_kind = "unchanged", str(out), previous["doc_kind"]
@@ -149,20 +190,37 @@ def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: boo
         res.residual = sum(1 for n in previous["nodes"] if n["node_type"] == "residual")
         res.pages = previous["sources"][0]["page_count"]
         res.message = "same sha256 and extractor version: not extracted again"
+        res.take_verdict(previous.get("verdict"))
         return res
     try:
         if limits.guarded:
-            ref = run_guarded(extract_document, (path, limits), seconds=limits.max_seconds,
+            ref = run_guarded(extract_document, (path, limits, log), seconds=limits.max_seconds,
                               max_mb=limits.max_memory_mb, what=path.name)
         else:
-            ref = extract_document(path, limits)
+            ref = extract_document(path, limits, log)
     except ExtractError as e:
-        res.message = str(e)
-        res.error = _error_record(path, e.stage, str(e), e.hint)
+        res.message = _one_line(str(e))
+        res.error = _error_record(path, e.stage, res.message, e.hint)
         return res
-    except Exception as e:  # unexpected: still one record, the batch goes on
-        res.message = f"{type(e).__name__}: {e}"
-        res.error = _error_record(path, "extract", res.message, "This is a bug in rncp-extract: please report it with the file.")
+    except Exception as e:  # unexpected: still one record, the batch goes on; the traceback goes to the log
+        trace = getattr(e, "trace", None) or traceback.format_exc()
+        summary = str(e) if getattr(e, "trace", None) else f"{type(e).__name__}: {e}"
+        res.message = _one_line(summary) + f" (details in {log})"
+        log_trace(log, f"{path.name}: unexpected error", trace)
+        res.error = _error_record(path, "extract", res.message, "This is a bug in rncp-extract: please report it with the file "
+                                  f"and the end of {LOG_NAME}.")
+        return res
+    verdict = ref.verdict
+    if verdict is not None and verdict.status == "not_a_referential":
+        # No output pretends to be a référentiel: the file gets an error record instead.
+        from extract.verdict import NOT_A_REFERENTIAL_HINT
+
+        res.status = res.verdict = "not_a_referential"
+        res.pages = ref.sources[0].page_count
+        res.message = f"{path.name} is not a référentiel: {verdict.reasons[0].message}"
+        res.reasons = [{"code": r.code, "message": r.message, "pages": r.pages, "nodes": r.nodes} for r in verdict.reasons]
+        res.confidence = verdict.confidence
+        res.error = _error_record(path, "classify", res.message, NOT_A_REFERENTIAL_HINT)
         return res
     written, reason = write_referential(ref, out, force=force)
     res.status = "ok" if written else "kept_previous"
@@ -172,7 +230,17 @@ def process_pdf(path: Path, out_dir: Path, limits: Limits = Limits(), force: boo
     res.residual = sum(1 for n in ref.nodes if n.node_type == "residual")
     res.pages = ref.sources[0].page_count
     res.message = reason
+    if written:
+        res.take_verdict(verdict.model_dump(mode="json") if verdict else None)
+    else:
+        res.take_verdict(load_json(out).get("verdict"))
     return res
+
+
+def _one_line(message: str) -> str:
+    """The first line of an error message: what a user reads (the rest goes to the log)."""
+    first = message.strip().split("\n", 1)[0]
+    return first if len(first) <= 300 else first[:297] + "..."
 
 
 def _error_record(path: Path, stage: str, message: str, hint: str) -> dict[str, Any]:
@@ -243,13 +311,19 @@ class RunReport:
     def partial(self) -> bool:
         return any(d.status not in ("ok", "unchanged") for d in self.documents)
 
+    @property
+    def needs_review(self) -> list[DocResult]:
+        return [d for d in self.documents if d.verdict == "needs_review"]
+
 
 def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | None,
                review: bool = False) -> RunReport:
-    """Write report.json, errors.json, links.json, scorecard.json (and review pages) for a batch."""
+    """Write report.json, errors.json, links.json, scorecard.json, the flat tables, the run index
+    (and review pages) for a batch. Verdicts take the agreement between documents into account."""
     report = RunReport(documents=list(results))
     written = [(d, load_json(Path(d.output))) for d in report.documents if d.output and Path(d.output).is_file()]
     rechecked = check_against_fiches(written)
+    rechecked |= apply_agreement(written)
     if review:
         write_reviews(report.documents, golden_dir, rewritten=rechecked)
     errors = [d.error for d in report.documents if d.error]
@@ -261,14 +335,44 @@ def finish_run(results: Iterable[DocResult], out_dir: Path, golden_dir: Path | N
     if golden_dir is not None and golden_dir.is_dir():
         report.scorecard = score_outputs({d.doc: Path(d.output) for d in report.documents if d.output}, golden_dir)
         atomic_write_text(out_dir / "scorecard.json", dumps(report.scorecard))
+    from extract.run_index import write_index
+    from extract.tables import write_tables
+
+    write_tables(out_dir, documents=outputs)
     summary = {
         "extractor_version": EXTRACTOR_VERSION,
         "documents": [asdict(d) for d in report.documents],
         "failed": len(report.failed),
+        "needs_review": len(report.needs_review),
+        "not_a_referential": sum(1 for d in report.documents if d.verdict == "not_a_referential"),
         "partial": report.partial,
     }
     atomic_write_text(out_dir / "report.json", dumps(summary))
+    write_index(report.documents, out_dir, report.scorecard)
     return report
+
+
+def apply_agreement(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
+    """Add to each output's verdict what the other documents of the run say about it (an RE and
+    its REAC, a fiche and its référentiel), rewriting the outputs whose verdict changed. Returns
+    the outputs rewritten."""
+    from extract.verdict import RUN_CODES, agreement, with_findings
+
+    rewritten: set[str] = set()
+    found = agreement([doc for _, doc in written])
+    for d, doc in written:
+        findings = found.get(doc["doc_key"], [])
+        had = any(r["code"] in RUN_CODES
+                  for r in (doc.get("verdict") or {}).get("reasons", []) + (doc.get("verdict") or {}).get("notes", []))
+        if doc.get("verdict") is None or not (findings or had):
+            continue
+        new = with_findings(doc["verdict"], doc, findings)
+        if new != doc["verdict"]:
+            doc["verdict"] = new
+            atomic_write_text(Path(d.output), dumps(doc))
+            rewritten.add(str(d.output))
+        d.take_verdict(new)
+    return rewritten
 
 
 def check_against_fiches(written: list[tuple[DocResult, dict[str, Any]]]) -> set[str]:
@@ -329,7 +433,10 @@ def write_reviews(documents: Iterable[DocResult], golden_dir: Path | None,
         gpath = golden_dir / f"{d.doc}.json" if golden_dir else None
         golden = load_json(gpath) if gpath is not None and gpath.is_file() else None
         pdf = Path(d.path)
-        write_review(ref, pdf if pdf.is_file() else None, out.with_suffix(".review.html"), golden)
+        try:
+            write_review(ref, pdf if pdf.is_file() else None, out.with_suffix(".review.html"), golden)
+        except Exception:  # noqa: BLE001 - a review page must not stop the run; the reason goes to the log
+            log_trace(out.parent / LOG_NAME, f"{d.doc}: review page not written", traceback.format_exc())
 
 
 def run_batch(

@@ -29,22 +29,47 @@ COLORS = {
 }
 
 
-def page_images(pdf_path: Path, scale: float = 1.25, quality: int = 70) -> list[tuple[str, float, float]]:
-    """(data URI, width pt, height pt) of every page, JPEG-encoded to keep the page light."""
+def page_images(pdf_path: Path, count: int | None = None, scale: float = 1.25,
+                quality: int = 70) -> list[tuple[str, float, float]]:
+    """(data URI, width pt, height pt) of every page, JPEG-encoded to keep the page light. A page
+    PDFium cannot render gets an empty URI (shown as such): one damaged page, not a lost review."""
     import pypdfium2 as pdfium
 
     out = []
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        for page in pdf:
-            w, h = page.get_size()
-            buf = io.BytesIO()
-            page.render(scale=scale).to_pil().convert("RGB").save(buf, format="JPEG", quality=quality)
-            out.append(("data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii"), w, h))
-            page.close()
+        for i in range(len(pdf) if count is None else min(count, len(pdf))):
+            try:
+                page = pdf[i]
+                w, h = page.get_size()
+                buf = io.BytesIO()
+                page.render(scale=scale).to_pil().convert("RGB").save(buf, format="JPEG", quality=quality)
+                page.close()
+                out.append(("data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii"), w, h))
+            except pdfium.PdfiumError:
+                out.append(("", 595.0, 842.0))
     finally:
         pdf.close()
     return out
+
+
+def _img(uri: str, number: int) -> str:
+    if not uri:
+        return f'<div class="blank">page {number} could not be rendered</div>'
+    return f'<img loading="lazy" src="{uri}" alt="page {number}">'
+
+
+def _coverage_note(c: Any) -> str:
+    """Where the page's printed text went, as the verdict measured it."""
+    if c is None or not c.printed:
+        return ""
+    if c.share is None:
+        return f'<span class="cov">no node read here ({c.printed} characters printed)</span>'
+    low = " low" if c.share < 0.9 else ""
+    extra = f", {c.lost} characters in no node" if c.lost else ""
+    extra += f", {c.residual} residual" if c.residual else ""
+    return f'<span class="cov{low}">coverage {c.share:.0%}{extra}</span>'
+
 
 
 def _status(ref: Referential, golden: dict[str, Any] | None) -> tuple[dict[str, str], list[dict[str, Any]], dict[str, str]]:
@@ -68,6 +93,36 @@ def _status(ref: Referential, golden: dict[str, Any] | None) -> tuple[dict[str, 
     return status, missing, golden_text
 
 
+VERDICT_COLORS = {"ok": "#2e7d32", "needs_review": "#e65100", "not_a_referential": "#6a1b9a", "failed": "#b71c1c"}
+
+
+def _verdict_html(ref: Referential) -> str:
+    """The verdict, its reasons (pages linked to the page images) and notes."""
+    v = ref.verdict
+    if v is None:
+        return "<p class='warn'>No verdict (output of an older extractor).</p>"
+    ids = {n.node_key: n.id for n in ref.nodes}
+
+    def items(reasons: list[Any]) -> str:
+        out = []
+        for r in reasons:
+            pages = " ".join(f'<a href="#page-{p}">p.{p}</a>' for p in r.pages[:20])
+            nodes = ", ".join(f'<a href="#node={ids[k]}" data-id="{ids[k]}">{html.escape(k[len(ref.doc_key) + 1:])}</a>'
+                              for k in r.nodes[:8] if k in ids)
+            out.append(f'<li><b>{html.escape(r.code)}</b> ({r.nodes_at_risk:g} node(s) at risk): {html.escape(r.message[:500])}'
+                       f'{"<br>pages: " + pages if pages else ""}{"<br>nodes: " + nodes if nodes else ""}</li>')
+        return "".join(out)
+
+    cov = v.evidence.get("coverage")
+    head = (f'<div id="verdict" class="verdict {v.status}"><span class="badge" style="background:{VERDICT_COLORS[v.status]}">'
+            f'{v.status}</span> confidence <b>{v.confidence:.2f}</b>'
+            + (f" · coverage <b>{cov:.0%}</b>" if isinstance(cov, (int, float)) else "") + "</div>")
+    reasons = f"<h2>Reasons to review</h2><ul id='reasons'>{items(v.reasons)}</ul>" if v.reasons else ""
+    notes = (f"<details><summary>{len(v.notes)} note(s) within tolerance</summary><ul id='notes'>{items(v.notes)}</ul></details>"
+             if v.notes else "")
+    return head + reasons + notes
+
+
 MODEL_COLORS = {"table": "#555", "header": "#999", "cell": "#3a7bd5", "paragraph": "#bbb", "item": "#2ecc71"}
 
 
@@ -84,6 +139,7 @@ def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | Non
     """The review page; `outlines` (docmodel.outline.page_outlines): the document model drawn
     under the nodes (tables, cells, paragraphs, list items), shown with a switch."""
     status, missing, golden_text = _status(ref, golden)
+    coverage = {c.page: c for c in (ref.verdict.coverage if ref.verdict else [])}
     diag_pages: dict[int, list[str]] = defaultdict(list)
     for d in ref.diagnostics:
         if d.page:
@@ -115,7 +171,7 @@ def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | Non
 
     pages_html = []
     if pdf_path is not None and pdf_path.is_file():
-        images = page_images(pdf_path)
+        images = page_images(pdf_path, ref.sources[0].page_count if ref.sources else None)
         for number, (uri, w, h) in enumerate(images, start=1):
             boxes = []
             for n in ref.nodes:
@@ -131,8 +187,8 @@ def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | Non
             note = f'<div class="pdiag">{html.escape(", ".join(diag_pages[number]))}</div>' if diag_pages.get(number) else ""
             model = _model_boxes((outlines or {}).get(number, []), w, h)
             pages_html.append(
-                f'<section class="page" id="page-{number}"><h3>page {number}</h3>{note}<div class="sheet" '
-                f'style="aspect-ratio:{w:.1f}/{h:.1f}"><img loading="lazy" src="{uri}" alt="page {number}">{model}{"".join(boxes)}</div></section>'
+                f'<section class="page" id="page-{number}"><h3>page {number}{_coverage_note(coverage.get(number))}</h3>{note}<div class="sheet" '
+                f'style="aspect-ratio:{w:.1f}/{h:.1f}">{_img(uri, number)}{model}{"".join(boxes)}</div></section>'
             )
     else:
         pages_html.append("<p class='warn'>The PDF was not found: pages are not shown (use --pdf).</p>")
@@ -154,6 +210,7 @@ def render(ref: Referential, pdf_path: Path | None, golden: dict[str, Any] | Non
                    f"{sum(1 for v in status.values() if v == 'differs')} with different text</p>")
     title = html.escape(ref.certification.title or ref.doc_key)
     return TEMPLATE.format(
+        verdict=_verdict_html(ref),
         title=title, doc_key=html.escape(ref.doc_key), kind=ref.doc_kind, n=len(ref.nodes),
         residual=sum(1 for n in ref.nodes if n.node_type == "residual"), summary=summary, diags=diags,
         tree=tree(None), missing=f"<h2>Missing (in golden, not extracted)</h2><ul>{missing_html}</ul>" if missing else "",
@@ -177,9 +234,10 @@ li.missing{{color:#a00}} .warning{{color:#a60}} .error{{color:#a00}}
 .box.extra{{border-style:dashed}} .box.differs{{border-width:3px}} .box.t-residual{{background:rgba(231,76,60,.15)}}
 .mbox{{position:absolute;border:1px dotted;pointer-events:auto;display:none}} body.model .mbox{{display:block}}
 .mbox.m-table{{border:1.5px dashed}} .mbox.m-cell{{background:rgba(58,123,213,.05)}} .mbox.m-item{{border-left:3px solid}}
-.page h3{{margin:14px 0 4px;font-size:12px;color:#555}} .pdiag{{color:#a60;font-size:11px}} .legend span{{border-left:6px solid;padding:0 6px;margin-right:4px;font-size:11px;display:inline-block}}
+.page h3{{margin:14px 0 4px;font-size:12px;color:#555}} .cov{{font-weight:normal;margin-left:8px}} .cov.low{{color:#b71c1c;font-weight:bold}}
+.verdict{{margin:6px 0}} .badge{{color:#fff;border-radius:3px;padding:1px 6px}} .blank{{padding:40px;color:#a00}} .pdiag{{color:#a60;font-size:11px}} .legend span{{border-left:6px solid;padding:0 6px;margin-right:4px;font-size:11px;display:inline-block}}
 </style></head><body>
-<div id="side"><h1>{title}</h1><div>{doc_key} · {kind} · {n} nodes · {residual} residual</div>{summary}
+<div id="side"><h1>{title}</h1><div>{doc_key} · {kind} · {n} nodes · {residual} residual</div>{verdict}{summary}
 <div class="legend">{legend}</div>
 <label><input type="checkbox" id="model-switch" onchange="document.body.classList.toggle('model',this.checked)"> show the document model (tables, cells, paragraphs, list items; hover for what each is)</label>
 <div id="detail">Click a node in the tree or a box on a page.</div>

@@ -239,6 +239,44 @@ class Certification(_Model):
     sections: dict[str, str] = Field(default_factory=dict)
 
 
+VerdictStatus = Literal["ok", "needs_review", "not_a_referential", "failed"]
+
+
+class Reason(_Model):
+    """One piece of evidence on the output, with where to look."""
+
+    code: str
+    message: str
+    pages: list[int] = Field(default_factory=list)
+    nodes: list[str] = Field(default_factory=list)  # node keys (at most 50)
+    nodes_at_risk: float = 0.0  # nodes this evidence estimates missing from, or wrong in, the output
+    hard: bool = False  # a doubt whose size the evidence cannot measure (a page lost)
+    counts: bool = True  # false for the document's own inconsistencies, which say nothing of the reading
+
+
+class PageCoverageRecord(_Model):
+    """Where one page's printed, non-furniture text went (characters, spaces and punctuation out)."""
+
+    page: int = Field(ge=1)
+    printed: int = 0
+    classified: int = 0  # in classified nodes or the certification
+    residual: int = 0
+    lost: int = 0  # inside the part of the page where nodes were read, in no node
+    outside: int = 0  # above or below the nodes of the page (preamble, notes), or a page without nodes
+    share: float | None = None  # classified / (classified + residual + lost)
+
+
+class Verdict(_Model):
+    """Can the output be used as is? Derived from the document itself, without a golden."""
+
+    status: VerdictStatus
+    confidence: float = Field(ge=0.0, le=1.0)  # estimated share of the output's nodes that are right
+    reasons: list[Reason] = Field(default_factory=list)  # why it needs review
+    notes: list[Reason] = Field(default_factory=list)  # what was checked and is within tolerance
+    coverage: list[PageCoverageRecord] = Field(default_factory=list)
+    evidence: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
+
+
 class Referential(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     doc_key: str
@@ -248,6 +286,8 @@ class Referential(_Model):
     nodes: list[Node] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    # Derived, like ids: the trust a data team can put in this output (not in golden files).
+    verdict: Verdict | None = None
 
     @model_validator(mode="after")
     def _check_graph(self) -> Referential:
