@@ -104,7 +104,7 @@ DEGRADED = [
     ("page_removed", "but-rt-cybersecurite", {"missing_children"}),  # prints no page numbers
     ("all_rulings_removed", "rncp-chef-de-projet-digital", UNRULED | {"residual_content", "uncoded_pieces"}),
     ("rulings_removed", "rncp-ynov-expert-developpement-logiciel", UNRULED),
-    ("rulings_removed", "rncp37173-fiche-expert-securite-developpements", UNRULED),
+    ("rulings_removed", "rncp37173-fiche-expert-securite-developpements", UNRULED | {"residual_content"}),
     ("columns_swapped", "rncp-chef-de-projet-digital", {"statements_not_competences"}),
     ("columns_swapped", "rncp-webmarketing-communication-digitale", {"statements_not_competences"}),
     ("page_as_image", "but-mmi-competences", {"page_as_image"}),
