@@ -32,13 +32,18 @@ class Document:
     problems: list[PageProblem] = field(default_factory=list)
     # Pages without text whose surface is mostly images: share of the page they cover.
     image_pages: dict[int, float] = field(default_factory=dict)
+    _lines: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
 
     def content_lines(self, page: PageLayout, split_gap: float | None = None) -> list[Line]:
-        return group_lines(page.content_words(), page.number, split_gap=split_gap)
+        """The page's lines, furniture left out (grouped once per page and gap: every stage asks)."""
+        key = (page.number, split_gap, len(page.furniture))
+        if key not in self._lines:
+            self._lines[key] = group_lines(page.content_words(), page.number, split_gap=split_gap)
+        return list(self._lines[key])
 
     def text(self, max_pages: int | None = None) -> str:
         pages = self.pages if max_pages is None else self.pages[:max_pages]

@@ -145,9 +145,11 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
     get_unicode, is_generated = c.FPDFText_GetUnicode, c.FPDFText_IsGenerated
     loose_box, font_size = c.FPDFText_GetLooseCharBox, c.FPDFText_GetFontSize
     out: list[_Char] = []
+    sizes: dict[int, float] = {}
     for k in range(n):
         code = get_unicode(raw, k)
-        if code in (0, 0xFFFE, 0xFFFF, 10, 13) or is_generated(raw, k) == 1:
+        # PDFium generates only spaces and line-end marks; other characters need no asking.
+        if code in (0, 0xFFFE, 0xFFFF, 10, 13) or (code in (32, 2, 0xA0) and is_generated(raw, k) == 1):
             continue
         text = "-" if code == 2 else chr(code)  # PDFium reports a line-end hyphen as U+0002
         address = _TEXT_OBJECT_ADDRESS(raw, k) or 0
@@ -157,8 +159,13 @@ def _chars(page: pdfium.PdfPage, height: float, objects: dict[int, tuple[int, ob
             style = styles[address] = (_style(order_obj[1], order_obj[2]) if order_obj
                                        else _Style("", 1.0, (0.0, 0.0, 0.0), True))
         loose_box(raw, k, rect)
-        # The font size is set in the text matrix as often as in the font operator.
-        size = float(font_size(raw, k)) * style.scale
+        # The font size is set in the text matrix as often as in the font operator; one text
+        # object has one size.
+        size = sizes.get(address) if address else None
+        if size is None:
+            size = float(font_size(raw, k)) * style.scale
+            if address:
+                sizes[address] = size
         bottom = height - rect.bottom
         if style.upright:
             top = bottom - size
@@ -309,7 +316,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageLayout:
     finally:
         page.close()
     # Spaces only separate words: their colour says nothing about visibility.
-    visible = [ch for ch in chars if ch.text.isspace() or _visible(ch, fills)]
+    by_band = _FillIndex(fills)
+    visible = [ch for ch in chars if ch.text.isspace() or _visible(ch, by_band.at((ch.top + ch.bottom) / 2))]
     return _displayed(PageLayout(number=index + 1, width=width, height=height, words=_words(visible),
                                  segments=segments, boxes=sorted(boxes, key=lambda b: (b.top, b.x0)),
                                  strokes=strokes), rotation)
@@ -357,15 +365,33 @@ def _displayed(layout: PageLayout, rotation: int) -> PageLayout:
                       strokes=[Stroke(*point(s.x0, s.y0), *point(s.x1, s.y1)) for s in layout.strokes])
 
 
+class _FillIndex:
+    """The page's fills by horizontal band, each with its whiteness worked out once: a glyph is
+    checked against the fills of its band only."""
+
+    BAND = 24.0
+
+    def __init__(self, fills: list) -> None:
+        self.bands: dict[int, list] = {}
+        for order, x0, top, x1, bottom, rgb in fills:
+            entry = (order, x0, top, x1, bottom, _white(rgb), (x1 - x0) > THIN and (bottom - top) > THIN)
+            for k in range(int(top // self.BAND), int(bottom // self.BAND) + 1):
+                self.bands.setdefault(k, []).append(entry)
+
+    def at(self, y: float) -> list:
+        return self.bands.get(int(y // self.BAND), [])
+
+
 def _visible(ch: _Char, fills: list) -> bool:
-    """Hidden: covered by an opaque fill painted later, or white where no dark fill lies under it."""
+    """Hidden: covered by an opaque fill painted later, or white where no dark fill lies under it.
+    `fills`: (order, x0, top, x1, bottom, white, wide) of the fills near the glyph."""
     cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
     under_dark = False
-    for order, x0, top, x1, bottom, rgb in fills:
+    for order, x0, top, x1, bottom, white, wide in fills:
         if x0 <= cx <= x1 and top <= cy <= bottom:
-            if order > ch.order and (x1 - x0) > THIN and (bottom - top) > THIN:
+            if order > ch.order and wide:
                 return False
-            if order < ch.order and not _white(rgb):
+            if order < ch.order and not white:
                 under_dark = True
     return under_dark or not _white(ch.rgb)
 

@@ -112,7 +112,9 @@ def _line_end_breaks(doc: Document) -> list[tuple[str, str]]:
     """Lines ending with a hyphen after a letter, each with the line under it in its column."""
     out = []
     for p in doc.pages:
-        lines = group_lines(p.content_words(), p.number, split_gap=1.5)
+        if not any(w.text.endswith("-") for w in p.words):
+            continue
+        lines = doc.content_lines(p, split_gap=1.5)
         for k, ln in enumerate(lines):
             t = ln.text
             if len(t) >= 2 and t.endswith("-") and t[-2].isalpha():

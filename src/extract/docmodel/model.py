@@ -50,6 +50,13 @@ class DocModel:
     def text(self, max_pages: int | None = None) -> str:
         return self.doc.text(max_pages)
 
+    def tables_on(self, pages: set[int]) -> list[Table]:
+        """The tables of some pages only (a family that reads one table need not find them all);
+        the document's tables when they are known already."""
+        if "tables" in self.__dict__:
+            return [t for t in self.tables if set(t.pages) & pages]
+        return find_tables([p for p in self.doc.pages if p.number in pages])
+
     def lines_outside_tables(self, page: PageLayout) -> list[Line]:
         """Content lines of a page that no table holds (headings, paragraphs around tables)."""
         if page.number not in self._outside:

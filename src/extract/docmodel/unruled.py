@@ -163,16 +163,18 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
     margin = min(w.x0 for w in content)
     sizes: dict[float, float] = {}
     extents = [(c, c.x0, c.x1, c.top, c.bottom) for c in chunks]  # Line extents are computed
+    openers = _column_openers(chunks)
+    lone = _lone_lines(chunks)
     for x in starts:
         if x <= margin + ALIGN:
             continue  # the page's own left margin starts every paragraph, table or not
         sizes[x] = median(c.size for c, x0, *_ in extents if abs(x0 - x) <= ALIGN)
         run: list[tuple[float, float]] = []
         for c, x0, x1, top, bottom in extents:
-            if abs(x0 - x) <= ALIGN and not _opens_column(c, chunks):
+            if abs(x0 - x) <= ALIGN and id(c) not in openers:
                 continue
             if x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) and not _merged_row(
-                    c, sizes[x], chunks):
+                    c, sizes[x], lone):
                 if len(run) >= MIN_COLUMN_LINES:
                     spans.append((run[0][0], run[-1][1], x))
                 run = []
@@ -194,7 +196,7 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
             continue
         # A line across one of the region's columns (a bloc heading between two tables) cuts it.
         # A title across the columns (a bloc printed as a merged row) stays: a full-width row.
-        cuts = [top for c, x0, x1, top, _ in extents if a < top < b and not _merged_row(c, sizes[xs[0]], chunks)
+        cuts = [top for c, x0, x1, top, _ in extents if a < top < b and not _merged_row(c, sizes[xs[0]], lone)
                 and any(x0 < x - 0.5 and x1 > x + 0.5 and _spans(c, x, furniture, sizes[x]) for x in xs)]
         edges = [a, *cuts, b]
         for top, bottom in zip(edges, edges[1:]):
@@ -204,16 +206,22 @@ def whitespace_regions(page: PageLayout, words: Sequence[Word], furniture: set[i
     return out
 
 
-def _alone(chunk: Line, chunks: Sequence[Line]) -> bool:
-    """Nothing else is printed at the line's height (a row merged across the table is alone)."""
-    return not any(c is not chunk and min(c.bottom, chunk.bottom) - max(c.top, chunk.top) > 0.3 * chunk.size
-                   for c in chunks)
+def _lone_lines(chunks: Sequence[Line]) -> set[int]:
+    """The lines (ids) with nothing else printed at their height (a row merged across a table)."""
+    boxes = sorted((c.top, c.bottom, c.size, id(c)) for c in chunks)
+    out: set[int] = set()
+    for i, (top, bottom, size, key) in enumerate(boxes):
+        near = [b for b in boxes[max(0, i - 40):i + 40] if b[3] != key and b[0] < bottom]
+        if not any(min(b[1], bottom) - max(b[0], top) > 0.3 * size for b in near):
+            out.add(key)
+    return out
 
 
-def _merged_row(chunk: Line, size: float, chunks: Sequence[Line]) -> bool:
+def _merged_row(chunk: Line, size: float, lone: set[int]) -> bool:
     """A line across the table that is one of its rows merged over every column: alone at its
-    height, and a title (see _title_like) or a short line that is no sentence (a bloc's name)."""
-    if not _alone(chunk, chunks):
+    height (`lone`), and a title (see _title_like) or a short line that is no sentence (a bloc's
+    name)."""
+    if id(chunk) not in lone:
         return False
     if _title_like(chunk, size):
         return True
@@ -323,12 +331,29 @@ def _rule_regions(page: PageLayout, words: Sequence[Word], furniture: set[int]) 
     return regions
 
 
-def _opens_column(chunk: Line, chunks: Sequence[Line]) -> bool:
-    """May this piece of a line open a column? Only after a clear gap, or first on its line: a
-    justified line's wide word spaces cut it into pieces that start anywhere."""
-    left = [c.x1 for c in chunks if c is not chunk and c.x1 <= chunk.x0 + 0.5
-            and min(c.bottom, chunk.bottom) - max(c.top, chunk.top) > 0.5 * chunk.size]
-    return not left or chunk.x0 - max(left) >= 0.8 * chunk.size
+def _column_openers(chunks: Sequence[Line]) -> set[int]:
+    """The pieces of lines that may open a column (ids): those after a clear gap, or first on their
+    line. A justified line's wide word spaces cut it into pieces that start anywhere."""
+    boxes = sorted(((c.top, c.bottom, c.x0, c.x1, c.size, id(c)) for c in chunks))
+    out: set[int] = set()
+    for i, (top, bottom, x0, x1, size, key) in enumerate(boxes):
+        best = None
+        # Pieces on the same line: they overlap vertically by half the type size; tops sorted.
+        for j in range(i - 1, -1, -1):
+            t, b, a0, a1, _, _ = boxes[j]
+            if t < top - 3 * size:
+                break
+            if a1 <= x0 + 0.5 and min(b, bottom) - max(t, top) > 0.5 * size:
+                best = a1 if best is None else max(best, a1)
+        for j in range(i + 1, len(boxes)):
+            t, b, a0, a1, _, _ = boxes[j]
+            if t > bottom:
+                break
+            if a1 <= x0 + 0.5 and min(b, bottom) - max(t, top) > 0.5 * size:
+                best = a1 if best is None else max(best, a1)
+        if best is None or x0 - best >= 0.8 * size:
+            out.add(key)
+    return out
 
 
 def column_starts(words: Sequence[Word], content: Sequence[Word], size: float, min_lines: int = 2,
@@ -336,7 +361,8 @@ def column_starts(words: Sequence[Word], content: Sequence[Word], size: float, m
     """Left edges where several lines start and that no word of `content` crosses; the indent of
     text after a list marker is no column."""
     chunks = group_lines(words, 0, split_gap=GUTTER * 0.999)
-    xs = sorted(c.x0 for c in chunks if _opens_column(c, chunks))
+    openers = _column_openers(chunks)
+    xs = sorted(c.x0 for c in chunks if id(c) in openers)
     clusters: list[list[float]] = []
     for x in xs:
         if clusters and x - clusters[-1][0] <= ALIGN:
@@ -365,7 +391,8 @@ def _region_grids(page: PageLayout, words: Sequence[Word], furniture: set[int], 
     if not content:
         return []
     chunks = group_lines(content, page.number, split_gap=GUTTER * 0.999)
-    titles = [c for c in chunks if _merged_row(c, size, chunks)]
+    lone = _lone_lines(chunks)
+    titles = [c for c in chunks if _merged_row(c, size, lone)]
     # Column starts are read without the title lines, which may run across them.
     starts = column_starts(words, [w for w in content if not any(w in t.words for t in titles)], size)
     left = min(w.x0 for w in words)

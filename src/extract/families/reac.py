@@ -251,7 +251,8 @@ def synoptic_table(doc: Document) -> dict[str, str]:
     pages = {p.number for p in doc.pages if any("SYNOPTIQUE" in fold(ln.text) for ln in doc.content_lines(p)[:5])}
     mapping: dict[str, str] = {}
     columns: tuple[int, int] | None = None
-    for t in doc.tables:  # type: ignore[attr-defined]
+    # The table and the page after it, where it may go on.
+    for t in doc.tables_on(pages | {n + 1 for n in pages}):  # type: ignore[attr-defined]
         if t.pages[0] not in pages:
             continue
         found = _at_cp_columns(t)
