@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterable, Iterator
@@ -72,22 +73,24 @@ _VOCABULARY: ContextVar[tuple[dict[str, int], list[str], bool] | None] = Context
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*$")
 
 
+_TOKEN = re.compile(r"[^\s–—/.,;:!?()«»\"“”\[\]'’]+")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
 def vocabulary(words: Iterable[str]) -> dict[str, int]:
     """How often a document prints each word whole (lower case): what tells a typesetter's break
     from a compound. Words cut by a line-end hyphen ("informa-") are not counted; hyphenated
-    compounds are counted whole and by their parts."""
-    out: dict[str, int] = {}
-    for w in words:
-        if w.endswith("-"):
+    compounds are counted whole and by their parts; an elided article is no part of the word
+    ("l'informatique" prints "informatique")."""
+    counts: Counter[str] = Counter()
+    text = " ".join(w for w in words if not w.endswith("-")).lower()
+    for token in _TOKEN.findall(text):
+        if len(token) < 2 or not _WORD.fullmatch(token):
             continue
-        # An elided article is no part of the word: "l'informatique" prints "informatique".
-        tokens = re.split(r"[\s–—/.,;:!?()«»\"“”\[\]'’]+", w)
-        tokens += [p for t in tokens if "-" in t for p in t.split("-")]
-        for token in tokens:
-            token = token.strip("'’")
-            if len(token) >= 2 and all(_LETTERS.match(p) for p in token.split("-") if p):
-                out[token.lower()] = out.get(token.lower(), 0) + 1
-    return out
+        counts[token] += 1
+        if "-" in token:
+            counts.update(p for p in token.split("-") if len(p) >= 2)
+    return dict(counts)
 
 
 def hyphenates(breaks: Iterable[tuple[str, str]], vocab: dict[str, int], least: int = 3) -> bool:
