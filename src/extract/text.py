@@ -70,7 +70,6 @@ def key_code(printed: str) -> str:
 
 
 _VOCABULARY: ContextVar[tuple[dict[str, int], list[str], bool] | None] = ContextVar("vocabulary", default=None)
-_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*$")
 
 
 _TOKEN = re.compile(r"[^\s–—/.,;:!?()«»\"“”\[\]'’]+")
