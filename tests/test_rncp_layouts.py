@@ -218,3 +218,28 @@ def test_activities_and_competences_in_one_table_and_the_evaluation_in_another(t
            if "/block:1/" in r.origin_key}
     assert rel == {("assesses", "assessment_modality:1", "competence:C1.1"), ("assesses", "assessment_modality:2", "competence:C1.2"),
                    ("derived_from", "competence:C1.1", "activity:A1.1"), ("derived_from", "competence:C1.2", "activity:A1.2")}
+
+
+def test_blocs_announced_by_the_introduction_list(tmp_path):
+    """No bloc printed in the grid: the introduction lists them with their competence ranges, and
+    each new modality cell opens the next bloc; the range gives the competences derived codes."""
+    from pdfgen import rncp_grid
+
+    intro = ["La certification Conducteur de travaux est composée de 2 blocs de compétences :",
+             "- Bloc de compétences n° 1, compétences C.1 à C.2 : Préparer les chantiers",
+             "- Bloc de compétences n° 2, compétences C.3 à C.4 : Conduire les chantiers"]
+    rows = []
+    for n in (1, 2):
+        rows += [[f"{2 * n - 1}. Préparer l'étape {n}", f"Préparer les plans de l'étape {n}.",
+                  f"Mise en situation {n} :\nLe candidat prépare.", f"Le candidat prépare :\n• Les plans {n} sont complets"],
+                 [f"{2 * n}. Conduire l'étape {n}", f"Conduire les équipes de l'étape {n}.", "",
+                  f"Le candidat conduit :\n• Les équipes {n} sont coordonnées"]]
+    spans = [((2, 1), (2, 2)), ((2, 3), (2, 4))]
+    ref = extract_document(rncp_grid(tmp_path / "intro.pdf", rows, spans, intro=intro))
+    assert [(k, _node(ref, k).title) for k in _keys(ref, "block")] == [
+        ("block:1", "Préparer les chantiers"), ("block:2", "Conduire les chantiers")]
+    comps = [n for n in ref.nodes if n.node_type == "competence"]
+    assert [n.node_key.split("/", 1)[1] for n in comps] == ["block:1/competence:1", "block:1/competence:2",
+                                                            "block:2/competence:1", "block:2/competence:2"]
+    assert [n.codes[0].value for n in comps] == ["C.1", "C.2", "C.3", "C.4"]
+    assert ref.doc_key == "rncp:conducteur-de-travaux"

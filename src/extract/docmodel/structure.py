@@ -51,7 +51,9 @@ def _opens_with_code(words: Sequence[Word]) -> bool:
     if not words or not _CODE_START.match(words[0].text):
         return False
     if len(words) == 1:
-        return True
+        # A bare number alone on a line ends a wrapped sentence ("… de l'étape" / "1."); a code
+        # with letters alone on its line ("C1.1.1" over its statement) opens an entry.
+        return not words[0].text.rstrip(".").replace(".", "").isdigit()
     nxt = words[1].text
     return nxt[0].isupper() or nxt[0] in "-–—:" or not nxt[0].isalpha()
 

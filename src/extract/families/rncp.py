@@ -161,8 +161,13 @@ def role_cells(tables: list[tuple[Table, dict[str, int]]]) -> tuple[list[Cell], 
 
 
 def grammars(cells: list[Cell]) -> dict[str, Grammar]:
-    """Each role's code schemes: what opens its cells' lines in this document."""
-    return {r: infer_grammar(_strip_marker(ln) for c in cells if c.role == r for ln in c.lines) for r in ROLES}
+    """Each role's code schemes: what opens its cells' paragraphs and list items in this document
+    (a wrapped line that happens to start with a number opens nothing)."""
+    openings: dict[str, list[str]] = {r: [] for r in ROLES}
+    for c in cells:
+        for e in parse_entries(c.lines):
+            openings[c.role].append(_strip_marker(e.lines[0]))
+    return {r: infer_grammar(openings[r]) for r in ROLES}
 
 
 # ---------------------------------------------------------------- blocs
