@@ -259,6 +259,21 @@ def word_footer_table(pg: WordPage, cells: Sequence[tuple[str, str]], x0: float,
     return top
 
 
+def raw_pdf(path: Path, objects: Sequence[bytes]) -> Path:
+    """A PDF written object by object (numbered from 1, the catalog first), with its xref table:
+    for files no library would write (a bomb, pages whose fonts say odd things)."""
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    Path(path).write_bytes(out)
+    return Path(path)
+
+
 # ---------------------------------------------------------------- glyphs shared by several characters
 
 
@@ -300,14 +315,4 @@ endbfchar endcmap CMapName currentdict /CMap defineresource pop end end""".encod
         w = width[g]
         proc = f"{w} 0 0 0 {w-40} 700 d1 20 0 {w-60} 700 re f".encode()
         objs.append(b"<< /Length %d >>\nstream\n" % len(proc) + proc + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + o + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs)+1}\n0000000000 65535 f \n".encode()
-    for off in offsets: out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer << /Size {len(objs)+1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    Path(path).write_bytes(bytes(out))
-    return Path(path)
+    return raw_pdf(path, objs)

@@ -17,7 +17,7 @@ from extract.download import DownloadLimits, fetch, safe_name
 from extract.errors import InputError, LimitExceeded, TransientError
 from extract.pdf_reading import Limits
 from extract.pipeline import process_pdf, run_batch
-from pdfgen import pdf_with_pages
+from pdfgen import pdf_with_pages, raw_pdf
 
 
 def _encrypted(path: Path, user_password: str) -> Path:
@@ -52,16 +52,7 @@ def _bomb(path: Path, megabytes: int = 600) -> Path:
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(out)
-    return path
+    return raw_pdf(path, objs)
 
 
 def _error(tmp_path: Path, pdf: Path, limits: Limits = Limits()) -> dict:

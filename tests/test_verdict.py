@@ -11,9 +11,9 @@ from degrade import page_as_image, remove_page, remove_rulings, swap_columns
 from extract.compare import compare
 from extract.pdf_reading import Limits
 from extract.pipeline import extract_document, process_pdf
-from extract.schema import Referential
 from extract.scorecard import score_outputs
 from extract.verdict import TOLERANCE
+from pdfgen import raw_pdf
 
 
 def _load(path: Path) -> dict:
@@ -177,13 +177,4 @@ def _with_broken_page(path: Path) -> Path:
         content = b"BT /F1 12 Tf 72 720 Td (" + t.encode("latin-1") + b") Tj ET"
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(out)
-    return path
+    return raw_pdf(path, objs)
