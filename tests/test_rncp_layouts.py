@@ -12,7 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from extract.docmodel.codes import candidate, infer_grammar
 from extract.pipeline import extract_document
-from tablegen import BODY, HEAD, TITLE, cells, style_for, tables_pdf
+from tablegen import BODY, TITLE, cells, style_for, tables_pdf
 
 
 def _keys(ref, node_type=None):

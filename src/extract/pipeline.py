@@ -17,7 +17,6 @@ from extract import __version__
 from extract.classify import classify_text
 from extract.docmodel.model import DocModel, build_model
 from extract.document import Document, read_document
-from extract.layout import group_lines
 from extract.download import fetch
 from extract.errors import ExtractError, TransientError
 from extract.families import FamilyResult, generic

@@ -162,7 +162,6 @@ def residual_findings(ref: dict[str, Any], tree: Tree) -> list[Finding]:
     residual = [n for n in ref.get("nodes", []) if n["node_type"] == "residual"]
     if not residual:
         return []
-    per_node = _node_chars(tree)
     node_pages = sorted({p for n in tree.nodes for p in (n.get("prov") or {}).get("pages", [])})
     first, last = (node_pages[0], node_pages[-1]) if node_pages else (None, None)
 
