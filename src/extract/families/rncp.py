@@ -228,7 +228,7 @@ def heading_marks(model: DocModel, tables: list[tuple[Table, dict[str, int]]], c
         for ln in lines:
             if not _heading_like(ln, body):
                 continue
-            if groups and groups[-1][-1].page == ln.page and 0 < ln.top - groups[-1][-1].bottom < 0.8 * ln.size \
+            if groups and groups[-1][-1].page == ln.page and -0.5 * ln.size < ln.top - groups[-1][-1].bottom < 0.8 * ln.size \
                     and _heading_like(groups[-1][-1], body) and abs(groups[-1][-1].size - ln.size) < 0.6:
                 groups[-1].append(ln)
             else:
