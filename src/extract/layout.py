@@ -96,6 +96,12 @@ class Line:
         return bool(letters) and all(w.italic for w in letters)
 
     @property
+    def caps(self) -> bool:
+        """Set in capitals (four letters in five at least): a title, a header, a label."""
+        letters = [c for w in self.words for c in w.text if c.isalpha()]
+        return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+    @property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.x0, self.top, self.x1, self.bottom)
 

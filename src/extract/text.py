@@ -54,6 +54,13 @@ def clean_line(text: str) -> str:
     return re.sub(r"[ \t]+", " ", t).strip()
 
 
+def fold(text: str) -> str:
+    """Upper case, accents stripped, spaces collapsed: a template's variants of a word or label
+    ('ACTIVITE', 'Activité', 'Date de  mise à jour') compare equal."""
+    t = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in t if not unicodedata.combining(c)).upper().split())
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII, accents stripped, runs of non-alphanumerics -> '-'."""
     t = unicodedata.normalize("NFKD", text)

@@ -11,7 +11,7 @@ expression") is not a code. No scheme is listed here: the document shows its own
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -33,10 +33,6 @@ class Code:
     printed: str  # as printed, trailing dot kept
     shape: str
     series: str  # the code without its last number or letter: codes of one list share it
-
-    @property
-    def value(self) -> str:
-        return self.printed
 
 
 def shape_of(code: str) -> str:
@@ -99,8 +95,3 @@ def infer_grammar(openings: Iterable[str], min_values: int = 2) -> Grammar:
             values[fam].add(found[0].printed.rstrip("."))
             shapes[fam].add(found[0].shape)
     return Grammar(frozenset(s for fam, v in values.items() if len(v) >= min_values for s in shapes[fam]))
-
-
-def dominant_shapes(openings: Iterable[str]) -> Counter[str]:
-    """How often each code shape opens the given texts (to tell a coded column)."""
-    return Counter(c[0].shape for c in (candidate(t) for t in openings) if c is not None)

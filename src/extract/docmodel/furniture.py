@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 
 from extract.docmodel.rulings import join_collinear
 from extract.layout import Line, PageLayout, Segment, Word, group_lines
+from extract.text import fold
 
 _PAGE_NUMBER = re.compile(
     r"^(page\s*)?\d{1,4}(\s*(/|sur|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$|^page\s*:?\s*\d{1,4}(\s*/\s*\d{1,4})?$",
@@ -247,7 +248,7 @@ def furniture_fields(pages: list[PageLayout]) -> dict[str, str]:
         for c in range(g.ncols):
             label = " ".join(ln.text for ln in g.lines_in(g.bounds[c], g.top - 1, g.bounds[c + 1], split))
             value = " ".join(ln.text for ln in g.lines_in(g.bounds[c], split, g.bounds[c + 1], g.bottom + 1))
-            key = _fold(label).strip()
+            key = fold(label).strip()
             if key and value:
                 out[key] = value
         if len(out) >= 2:
@@ -255,7 +256,7 @@ def furniture_fields(pages: list[PageLayout]) -> dict[str, str]:
     for p in pages:
         words = [p.words[i] for i in sorted(p.furniture)]
         rows = group_lines(words, p.number, split_gap=1.5)
-        labels = [ln for ln in rows if ln.text.isupper() or _fold(ln.text) == ln.text.upper()]
+        labels = [ln for ln in rows if ln.text.isupper()]
         # The label row: several short labels on one baseline, a value under each.
         by_top: dict[int, list] = defaultdict(list)
         for ln in labels:
@@ -270,14 +271,7 @@ def furniture_fields(pages: list[PageLayout]) -> dict[str, str]:
             below = [v for v in values if v.top > h.top and min(v.x1, h.x1) - max(v.x0, h.x0) > -2]
             if below:
                 v = min(below, key=lambda v: (v.top, abs((v.x0 + v.x1) / 2 - (h.x0 + h.x1) / 2)))
-                out[_fold(h.text)] = v.text
+                out[fold(h.text)] = v.text
         if len(out) >= 2:
             return out
     return {}
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    t = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in t if not unicodedata.combining(c)).upper()

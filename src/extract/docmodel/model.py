@@ -6,6 +6,7 @@ never the PDF or the layout directly.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -49,6 +50,12 @@ class DocModel:
 
     def text(self, max_pages: int | None = None) -> str:
         return self.doc.text(max_pages)
+
+    @cached_property
+    def body_size(self) -> float:
+        """The type size most of the document's text is set in."""
+        sizes = Counter(round(w.size, 1) for p in self.doc.pages for w in p.content_words())
+        return sizes.most_common(1)[0][0] if sizes else 10.0
 
     def tables_on(self, pages: set[int]) -> list[Table]:
         """The tables of some pages only (a family that reads one table need not find them all);

@@ -6,10 +6,10 @@ items, each with its marker as printed and a depth measured from the marker's in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from extract.docmodel.codes import candidate
 from extract.layout import Line, Word
 from extract.schema import Item
 from extract.text import clean_line, join_wrapped
@@ -42,20 +42,20 @@ def split_marker(line: Line, o_list: bool = False) -> tuple[str | None, list[Wor
     return None, line.words
 
 
-# A line opening with a code ("A1.6", "CA2.1", "C.12", "1.2", "3.") starts a new entry.
-_CODE_START = re.compile(r"^(?:[A-Z]{1,3}\.?\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+\.)$")
-
-
 def _opens_with_code(words: Sequence[Word]) -> bool:
-    """A code opens the line and a capital, a separator or nothing follows it ("A2 expression" is prose)."""
-    if not words or not _CODE_START.match(words[0].text):
+    """A code-shaped token (extract.docmodel.codes) opens the line and a capital, a separator or
+    nothing follows it ("A2 expression" is prose)."""
+    if not words:
         return False
-    if len(words) == 1:
+    found = candidate(_words_text(words))
+    if found is None:
+        return False
+    code, rest = found
+    if not rest:
         # A bare number alone on a line ends a wrapped sentence ("… de l'étape" / "1."); a code
         # with letters alone on its line ("C1.1.1" over its statement) opens an entry.
-        return not words[0].text.rstrip(".").replace(".", "").isdigit()
-    nxt = words[1].text
-    return nxt[0].isupper() or nxt[0] in "-–—:" or not nxt[0].isalpha()
+        return not code.printed.rstrip(".").replace(".", "").isdigit()
+    return rest[0].isupper() or rest[0] in "-–—:" or not rest[0].isalpha()
 
 
 def _gaps(line: Line) -> list[float]:
@@ -129,9 +129,30 @@ def _words_text(words: Sequence[Word]) -> str:
     return Line(list(words)).text if words else ""
 
 
-def _starts_lower(text: str) -> bool:
+TERMINAL = (".", "!", "?", ";", "…")  # what closes a sentence
+
+
+def starts_lower(text: str) -> bool:
+    """Does the text go on a sentence (lower case or punctuation first)?"""
     t = text.lstrip("«\"'( ")
     return bool(t) and (t[0].islower() or t[0] in ",;:.)")
+
+
+def title_line(ln: Line) -> bool:
+    """A line set as a title: bold or in capitals."""
+    return ln.bold or ln.caps
+
+
+def after_marker(line: Line) -> str:
+    """The text of a line, its list marker left out."""
+    _, words = split_marker(line)
+    return Line(words).text if words else ""
+
+
+def entry_openings(lines: Sequence[Line]) -> list[str]:
+    """What opens each paragraph and list item of a block of lines, markers left out: where a
+    document prints its codes (a wrapped line that starts with a number opens nothing)."""
+    return [after_marker(e.lines[0]) for e in parse_entries(lines)]
 
 
 # Words after which a French line cannot end a list item.
@@ -204,7 +225,7 @@ def parse_entries(lines: Sequence[Line], right_edge: float | None = None,
             # text, a line that stops short of the margin is a paragraph's last line.
             fits_above = natural_end(prev, space) + space + first_word_w < right - 0.5
             ended = (right - prev.x1 > 1.5 or fits_above) if justified else fits_above
-            lower = _starts_lower(ln.text)
+            lower = starts_lower(ln.text)
             if list_mode and not lower and not fits_above:
                 if right - prev.x1 > 1.5:
                     # Short of the margin yet the next word would not have fitted: the print

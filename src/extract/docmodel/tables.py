@@ -16,24 +16,18 @@ continues brings its other cells along.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from extract.docmodel.codes import Grammar, infer_grammar
 from extract.docmodel.grid import CellPart, PageGrid, find_grids
-from extract.docmodel.structure import Entry, parse_entries, split_marker
+from extract.docmodel.structure import (TERMINAL, Entry, after_marker, entry_openings, parse_entries, split_marker,
+                                       starts_lower, title_line)
 from extract.docmodel.unruled import PAGE_NUMBER_LIKE, GUTTER, fits, regrid, unruled_grids
 from extract.layout import Line, PageLayout, Word, group_lines
+from extract.text import fold
 
 PAGE_SPAN = 10000.0  # global vertical coordinate: page * PAGE_SPAN + y
-TERMINAL = (".", "!", "?", ";", "…")
-
-
-def fold(text: str) -> str:
-    """Upper case without accents: header words compare whatever the template's case."""
-    t = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in t if not unicodedata.combining(c)).upper().split())
 
 
 def gpos(page: int, y: float) -> float:
@@ -191,12 +185,7 @@ def _headerish(texts: Sequence[str], lines: Sequence[Line], bounds: Sequence[flo
             mine = [ln for ln in lines if bounds[c] <= (ln.x0 + ln.x1) / 2 < bounds[c + 1]]
             if mine:
                 firsts.append(min(mine, key=lambda ln: ln.top))
-    return bool(firsts) and all(_title_line(ln) for ln in firsts)
-
-
-def _title_line(ln: Line) -> bool:
-    letters = [c for c in ln.text if c.isalpha()]
-    return bool(letters) and (ln.bold or sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+    return bool(firsts) and all(title_line(ln) for ln in firsts)
 
 
 def _band_text(grid: PageGrid, words: Sequence[Word], top: float, bottom: float) -> tuple[list[str], list[Line]]:
@@ -347,7 +336,8 @@ def find_tables(pages: Sequence[PageLayout], min_cols: int = 2) -> list[Table]:
             if k == 0 and prev is not None and _narrower(prev.fragments[-1].grid, grid):
                 old = grid
                 grid = regrid(page, prev.fragments[-1].grid.bounds, old.top, old.bottom, page.words, old.kind)
-                grid.words = [w for w in grid.words if w in set(old.words)]
+                kept = {id(w) for w in old.words}
+                grid.words = [w for w in grid.words if id(w) in kept]
                 grid.all_words = page.words  # type: ignore[attr-defined]
             frag = fragment_of(grid, prev.header if prev is not None else None)
             if (k == 0 and prev is not None and _alone_above(page, grid)
@@ -387,12 +377,13 @@ def _table_text(page: PageLayout, size: float | None) -> list[Word]:
 def _tail(page: PageLayout, prev: PageGrid, floor: float) -> PageGrid | None:
     """The end of a table printed at the top of the next page, too short there to show its
     columns (one or two columns going on): the lines above `floor` that fit the table's columns."""
-    content = [w for w in _table_text(page, _body(prev)) if w.upright and w.bottom < floor - 1]
+    body = _body(prev)
+    content = [w for w in _table_text(page, body) if w.upright and w.bottom < floor - 1]
     if not content:
         return None
     kept: list[Line] = []
     for ln in sorted(group_lines(content, page.number, split_gap=GUTTER * 0.999), key=lambda c: c.top):
-        if not fits(ln, prev.bounds, _body(prev)) or ln.x0 < prev.bounds[0] - 12 or ln.x1 > prev.bounds[-1] + 12:
+        if not fits(ln, prev.bounds, body) or ln.x0 < prev.bounds[0] - 12 or ln.x1 > prev.bounds[-1] + 12:
             break
         kept.append(ln)
     if not kept:
@@ -423,10 +414,11 @@ def _take_lead_in(t: Table, pages: dict[int, PageLayout], tables: Sequence[Table
     if not content:
         return
     lines = sorted(group_lines(content, before.number, split_gap=GUTTER * 0.999), key=lambda c: c.top)
+    body = _body(first.grid)
     # The trailing lines that fit the table's columns, below the last line that does not.
     lead: list[Line] = []
     for ln in reversed(lines):
-        if not fits(ln, first.grid.bounds, _body(first.grid)) or ln.x0 < first.grid.bounds[0] - 12:
+        if not fits(ln, first.grid.bounds, body) or ln.x0 < first.grid.bounds[0] - 12:
             break
         lead.insert(0, ln)
     if not lead or len(lead) == len(lines) and floor == 0.0:
@@ -445,18 +437,9 @@ def _take_lead_in(t: Table, pages: dict[int, PageLayout], tables: Sequence[Table
 
 
 def _code_grammar(t: Table) -> list[Grammar]:
-    """Per column, the code schemes its cells and lines open with."""
-    out = []
-    for c in range(t.ncols):
-        openings = [_strip_marker(ln) for f in t.fragments for part in f.grid.cells(c, f.data_top)
-                    for ln in part.lines]
-        out.append(infer_grammar(openings))
-    return out
-
-
-def _strip_marker(line: Line) -> str:
-    _, words = split_marker(line)
-    return Line(words).text if words else ""
+    """Per column, the code schemes its cells' paragraphs and list items open with."""
+    return [infer_grammar(o for f in t.fragments for part in f.grid.cells(c, f.data_top)
+                          for o in entry_openings(part.lines)) for c in range(t.ncols)]
 
 
 def _coded(t: Table, col: int, grammar: Grammar) -> bool:
@@ -464,12 +447,7 @@ def _coded(t: Table, col: int, grammar: Grammar) -> bool:
     firsts = [part.lines[0] for f in t.fragments for part in f.grid.cells(col, f.data_top) if part.lines]
     if not grammar or not firsts:
         return False
-    return sum(1 for ln in firsts if grammar.match(_strip_marker(ln))) >= 0.5 * len(firsts)
-
-
-def _starts_lower(text: str) -> bool:
-    s = text.lstrip("«\"'( ")
-    return bool(s) and (s[0].islower() or s[0] in ",;:.)")
+    return sum(1 for ln in firsts if grammar.match(after_marker(ln))) >= 0.5 * len(firsts)
 
 
 @dataclass(frozen=True)
@@ -493,7 +471,7 @@ def _continues(part: CellPart, prev: TableCell, grammar: Grammar, coded: bool, r
     if part.empty:
         return True
     first = part.lines[0]
-    if _starts_lower(first.text):
+    if starts_lower(first.text):
         return True
     last = prev.lines[-1]
     # A part that opens the way this column's cells open (an underlined or bold heading line)
@@ -502,10 +480,10 @@ def _continues(part: CellPart, prev: TableCell, grammar: Grammar, coded: bool, r
         return False
     if first.bold and not last.bold and openings.bold >= 0.6 and not coded:
         return False
-    found = grammar.match(_strip_marker(first)) if grammar else None
+    found = grammar.match(after_marker(first)) if grammar else None
     if found is not None:
         # A list of codes goes on across the page with the next code of its series.
-        prev_codes = [c for c in (grammar.match(_strip_marker(ln)) for ln in prev.lines) if c]
+        prev_codes = [c for c in (grammar.match(after_marker(ln)) for ln in prev.lines) if c]
         return len(prev_codes) >= 2 and prev_codes[-1][0].series == found[0].series
     if coded:
         return not (first.bold and not prev.lines[-1].bold) or row_goes_on
@@ -579,7 +557,3 @@ def _number_rows(t: Table) -> None:
         for c in col:
             c.row = index[round(c.start, 0)]
             c.row_span = sum(1 for s in starts if c.start - 1 <= s < c.end - 1) or 1
-
-
-def tables_in(tables: Iterable[Table], page: int) -> list[Table]:
-    return [t for t in tables if page in t.pages]

@@ -233,12 +233,9 @@ def _title_like(chunk: Line, size: float) -> bool:
     """A short line set as a title (bold, capitals or larger than the table's text): across a
     table's columns, alone at its height, it is a merged row (a bloc's title), not text that ends
     the table."""
-    words = chunk.words
-    letters = [ch for w in words for ch in w.text if ch.isalpha()]
-    if not letters or len(words) > 16:
+    if len(chunk.words) > 16 or not any(c.isalpha() for c in chunk.text):
         return False
-    caps = sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
-    return chunk.bold or caps or chunk.size >= size + 1.0
+    return chunk.bold or chunk.caps or chunk.size >= size + 1.0
 
 
 def _spans(chunk: Line, x: float, furniture: set[int], size: float | None = None) -> bool:

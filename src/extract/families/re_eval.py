@@ -18,14 +18,14 @@ from datetime import date
 from extract.document import Document
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
-from extract.families.reac import fold, footer_table
+from extract.families.reac import footer_table
 from extract.docmodel.grid import CellPart, PageGrid
 from extract.docmodel.marks import CheckBox, check_boxes
 from extract.layout import Line, PageLayout, rotated_text
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code
 from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
-from extract.text import join_wrapped, normalize_text
+from extract.text import fold, join_wrapped, normalize_text
 
 ARTICLE = re.compile(r"^(Le|La|Les|L['’]|Un|Une|Des|Du|Ce|Cette|Ces|Chaque|Toute?s?|Aucune?)\b|^L['’]")
 DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")

@@ -10,7 +10,6 @@ SIGLE, code titre, millésime and dates. Everything is read from those printed c
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -24,13 +23,7 @@ from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, LabelledCode
 from extract.docmodel.structure import Entry, build_items, parse_entries
-from extract.text import join_wrapped, normalize_text
-
-
-def fold(text: str) -> str:
-    """Upper-case, accents stripped: template variations ('ACTIVITE', 'Activité') compare equal."""
-    t = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in t if not unicodedata.combining(c)).upper()
+from extract.text import fold, join_wrapped, normalize_text
 
 
 FICHE_AT = re.compile(r"^FICHE ACTIVITE TYPE(?:\s+N\s*°?\s*(\d+))?\s*$")

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 
 from extract.docmodel.codes import Grammar, candidate, infer_grammar
 from extract.docmodel.model import DocModel
-from extract.docmodel.structure import Entry, build_items, parse_entries, split_marker
-from extract.docmodel.tables import PAGE_SPAN, Table, TableCell, fold, gpos
+from extract.docmodel.structure import TERMINAL, Entry, after_marker, build_items, entry_openings, parse_entries, title_line
+from extract.docmodel.tables import PAGE_SPAN, Table, TableCell, gpos
 from extract.families import FamilyResult
 from extract.families.generic import residual_blocks
 from extract.layout import Line
 from extract.records import RecordBuilder
 from extract.schema import Certification, Code, Item
-from extract.text import clean_line, join_wrapped, key_code, slugify
+from extract.text import clean_line, fold, join_wrapped, key_code, slugify
 
 ROLES = ("activity", "competence", "modality", "criteria")
 # Header words of each role, most specific first: a header cell naming two roles ("Critères
@@ -48,7 +48,6 @@ INTRO_BLOC = re.compile(
     re.I,
 )
 CHECK_MARKERS = frozenset("✓✔\uf0fc")
-TERMINAL = (".", "!", "?", ";", "…")
 GLOSSARY_HEAD = re.compile(r"^(GLOSSAIRE|LEXIQUE)\b")
 
 
@@ -101,7 +100,7 @@ def _header_roles(t: Table) -> dict[str, int]:
     roles: dict[str, int] = {}
     for col in range(t.ncols):
         lines = [ln for ln in frag.header_lines if b[col] <= (ln.x0 + ln.x1) / 2 < b[col + 1]]
-        titles = [ln for ln in lines if _title(ln)] or lines
+        titles = [ln for ln in lines if title_line(ln)] or lines
         for ln in sorted(titles, key=lambda ln: -ln.top):
             role = _role_of(ln.text)
             if role is not None:
@@ -110,11 +109,6 @@ def _header_roles(t: Table) -> dict[str, int]:
                 break
     found = {r for r in roles if r in ROLES}
     return roles if len(found) >= 2 else {}
-
-
-def _title(ln: Line) -> bool:
-    letters = [c for c in ln.text if c.isalpha()]
-    return bool(letters) and (ln.bold or sum(c.isupper() for c in letters) >= 0.8 * len(letters))
 
 
 def _role_of(text: str) -> str | None:
@@ -139,11 +133,6 @@ def role_tables(model: DocModel) -> list[tuple[Table, dict[str, int]]]:
     return out
 
 
-def _strip_marker(line: Line) -> str:
-    _, words = split_marker(line)
-    return Line(words).text if words else ""
-
-
 def role_cells(tables: list[tuple[Table, dict[str, int]]]) -> tuple[list[Cell], list[Cell]]:
     """The cells of each role, and the cells of a "Bloc" column."""
     cells: list[Cell] = []
@@ -165,8 +154,7 @@ def grammars(cells: list[Cell]) -> dict[str, Grammar]:
     (a wrapped line that happens to start with a number opens nothing)."""
     openings: dict[str, list[str]] = {r: [] for r in ROLES}
     for c in cells:
-        for e in parse_entries(c.lines):
-            openings[c.role].append(_strip_marker(e.lines[0]))
+        openings[c.role] += entry_openings(c.lines)
     return {r: infer_grammar(openings[r]) for r in ROLES}
 
 
@@ -196,16 +184,11 @@ def _code_heading(lines: list[Line], series: set[str]) -> BlocMark | None:
 
 
 def _heading_like(ln: Line, body: float) -> bool:
-    letters = [c for c in ln.text if c.isalpha()]
-    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    return ln.bold or ln.size >= body + 1.0 or caps
+    return title_line(ln) or ln.size >= body + 1.0
 
 
 def _body_size(model: DocModel) -> float:
-    from collections import Counter
-
-    sizes = Counter(round(w.size, 1) for p in model.pages for w in p.content_words())
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    return model.body_size
 
 
 def heading_marks(model: DocModel, tables: list[tuple[Table, dict[str, int]]], cells: list[Cell],
@@ -610,7 +593,7 @@ def extract(model: DocModel) -> FamilyResult:
         return FamilyResult(builder.doc_key, cert, builder)
     gram = grammars(cells)
     series = {c[0].series for role in ("activity", "competence") for cell in cells if cell.role == role
-              for c in (gram[role].match(_strip_marker(ln)) for ln in cell.lines) if c}
+              for c in (gram[role].match(after_marker(ln)) for ln in cell.lines) if c}
     grid_start = min(c.start for c in cells)
     marks = column_marks(bloc_cells) or heading_marks(model, tables, cells, series) \
         or activity_code_marks(cells, gram["activity"])
@@ -635,7 +618,7 @@ def extract(model: DocModel) -> FamilyResult:
     marks[0].pos = min(marks[0].pos, grid_start - 0.5)  # cells above the first mark belong to it
     intro_by_number = {b.number: b for b in intro}
     known = {key_code(c[0].printed) for cell in cells if cell.role == "competence"
-             for c in (gram["competence"].match(_strip_marker(ln)) for ln in cell.lines) if c}
+             for c in (gram["competence"].match(after_marker(ln)) for ln in cell.lines) if c}
     for k, mark in enumerate(marks):
         end = marks[k + 1].pos if k + 1 < len(marks) else float("inf")
         mine = [c for c in cells if mark.pos <= c.start < end]
