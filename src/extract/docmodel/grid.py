@@ -47,6 +47,8 @@ class PageGrid:
     words: list[Word]
     segments: list[Segment]
     kind: str = "ruled"  # ruled | shaded | rules (horizontal only) | whitespace
+    # The page's words, furniture included: where a header repeated on every page is looked up.
+    all_words: list[Word] = field(default_factory=list, repr=False, compare=False)
     _cells: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property

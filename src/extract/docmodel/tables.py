@@ -163,7 +163,7 @@ def page_grids(page: PageLayout, min_cols: int = 2) -> list[PageGrid]:
     for g in found:
         # Header words are looked up by position, furniture included (a header repeated on
         # every page is furniture, and still names the columns).
-        g.all_words = page.words  # type: ignore[attr-defined]
+        g.all_words = page.words
     return sorted(found, key=lambda g: g.top)
 
 
@@ -209,7 +209,7 @@ def _bands(grid: PageGrid) -> list[float]:
 
 def fragment_of(grid: PageGrid, known_header: Sequence[str] | None = None) -> Fragment:
     """Where the header ends on this fragment, and what it says."""
-    words = getattr(grid, "all_words", grid.words)
+    words = grid.all_words or grid.words
     top = grid.top - 1
     header_bottom = None
     texts: list[str] = []
@@ -338,7 +338,7 @@ def find_tables(pages: Sequence[PageLayout], min_cols: int = 2) -> list[Table]:
                 grid = regrid(page, prev.fragments[-1].grid.bounds, old.top, old.bottom, page.words, old.kind)
                 kept = {id(w) for w in old.words}
                 grid.words = [w for w in grid.words if id(w) in kept]
-                grid.all_words = page.words  # type: ignore[attr-defined]
+                grid.all_words = page.words
             frag = fragment_of(grid, prev.header if prev is not None else None)
             if (k == 0 and prev is not None and _alone_above(page, grid)
                     and _alone_below(by_page[page.number - 1], prev.fragments[-1].grid)
@@ -394,7 +394,7 @@ def _tail(page: PageLayout, prev: PageGrid, floor: float) -> PageGrid | None:
         return None  # a paragraph at the page's margin, not a column going on
     top, bottom = min(ln.top for ln in kept) - 1.0, max(ln.bottom for ln in kept) + 1.0
     grid = regrid(page, b, top, bottom, [w for ln in kept for w in ln.words], prev.kind)
-    grid.all_words = page.words  # type: ignore[attr-defined]
+    grid.all_words = page.words
     return grid
 
 
@@ -429,7 +429,7 @@ def _take_lead_in(t: Table, pages: dict[int, PageLayout], tables: Sequence[Table
         return  # the end of a paragraph, not a row set in the table's columns
     top, bottom = min(ln.top for ln in lead) - 1.0, max(ln.bottom for ln in lead) + 1.0
     grid = regrid(before, first.grid.bounds, top, bottom, [w for ln in lead for w in ln.words], first.grid.kind)
-    grid.all_words = before.words  # type: ignore[attr-defined]
+    grid.all_words = before.words
     t.fragments.insert(0, Fragment(grid, grid.top, [""] * grid.ncols, []))
 
 
